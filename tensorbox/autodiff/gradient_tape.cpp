@@ -1,0 +1,104 @@
+#include "tensorbox/autodiff/gradient_tape.h"
+
+#include "tensorbox/ops/math_ops.h"
+
+namespace tb {
+
+GradientTape::GradientTape(bool persistent, bool watch_accessed_variables)
+    : persistent_(persistent), watch_variables_(watch_accessed_variables) {
+  ops::push_recorder(this);
+}
+
+GradientTape::~GradientTape() { stop_recording(); }
+
+void GradientTape::stop_recording() {
+  if (recording_) ops::remove_recorder(this);
+  recording_ = false;
+}
+
+void GradientTape::watch(const Tensor& t) {
+  if (!is_floating(t.dtype()))
+    throw InvalidArgumentError("GradientTape.watch: only floating tensors can be watched, got " +
+                               std::string(dtype_name(t.dtype())));
+  watched_.insert(t.id());
+}
+
+bool GradientTape::should_record(const std::vector<Tensor>& inputs) {
+  bool any = false;
+  for (const Tensor& t : inputs) {
+    if (!t.defined()) continue;
+    if (watched_.count(t.id())) any = true;
+    else if (watch_variables_ && t.is_trainable_variable()) {
+      watched_.insert(t.id());
+      any = true;
+    }
+  }
+  return any;
+}
+
+void GradientTape::record(const char* op, const std::vector<Tensor>& inputs,
+                          const std::vector<Tensor>& outputs, ops::BackwardFn backward) {
+  Entry e{op, {}, outputs, std::move(backward)};
+  for (const Tensor& t : inputs) e.inputs.push_back(t.defined() ? t.id() : 0);
+  for (const Tensor& t : outputs) watched_.insert(t.id());
+  entries_.push_back(std::move(e));
+}
+
+std::vector<Tensor> GradientTape::gradient(const Tensor& target,
+                                           const std::vector<Tensor>& sources,
+                                           const Tensor& output_gradient) {
+  if (used_ && !persistent_)
+    throw FailedPreconditionError(
+        "A non-persistent GradientTape can only be used to compute one set of gradients (or "
+        "jacobians)");
+  if (!persistent_) stop_recording();
+  used_ = true;
+  ops::PauseRecording pause;  // the backward pass itself is not recorded
+
+  std::unordered_map<uint64_t, Tensor> grads;
+  if (output_gradient.defined()) {
+    if (output_gradient.shape() != target.shape())
+      throw InvalidArgumentError("GradientTape.gradient: output_gradients of shape " +
+                                 output_gradient.shape().to_string() +
+                                 " does not match the target of shape " +
+                                 target.shape().to_string());
+    grads[target.id()] = output_gradient;
+  } else {
+    grads[target.id()] = ops::ones_like(target);
+  }
+  for (auto it = entries_.rbegin(); it != entries_.rend(); ++it) {
+    bool reached = false;
+    ops::Grads out_grads;
+    for (const Tensor& o : it->outputs) {
+      auto g = grads.find(o.id());
+      reached |= g != grads.end();
+      out_grads.push_back(g != grads.end() ? g->second : Tensor());
+    }
+    if (!reached) continue;
+    for (size_t i = 0; i < out_grads.size(); ++i)
+      if (!out_grads[i].defined()) out_grads[i] = ops::zeros_like(it->outputs[i]);
+    const ops::Grads in_grads = it->backward(out_grads);
+    for (size_t i = 0; i < it->inputs.size() && i < in_grads.size(); ++i) {
+      if (!in_grads[i].defined() || it->inputs[i] == 0) continue;
+      auto [slot, fresh] = grads.try_emplace(it->inputs[i], in_grads[i]);
+      if (!fresh) slot->second = ops::add(slot->second, in_grads[i]);
+    }
+  }
+  std::vector<Tensor> result;
+  for (const Tensor& s : sources) {
+    auto g = grads.find(s.id());
+    result.push_back(g != grads.end() ? g->second : Tensor());
+  }
+  if (!persistent_) entries_.clear();
+  return result;
+}
+
+std::vector<Tensor> GradientTape::gradient(const Tensor& target,
+                                           const std::vector<Variable>& sources,
+                                           const Tensor& output_gradient) {
+  std::vector<Tensor> values;
+  for (const Variable& v : sources) values.push_back(v.value());
+  return gradient(target, values, output_gradient);
+}
+
+}  // namespace tb

@@ -1,0 +1,139 @@
+#include "tensorbox/core/tensor.h"
+
+#include <cmath>
+#include <cstring>
+#include <sstream>
+
+#include "tensorbox/core/allocator.h"
+
+namespace tb {
+
+Storage::Storage(size_t bytes) : data_(allocator().allocate(bytes)), bytes_(bytes) {}
+Storage::~Storage() { allocator().deallocate(data_, bytes_); }
+
+uint64_t next_tensor_id() {
+  static std::atomic<uint64_t> counter{1};
+  return counter.fetch_add(1, std::memory_order_relaxed);
+}
+
+Tensor Tensor::empty(const Shape& shape, DType dtype) {
+  for (int64_t d : shape.dims())
+    if (d < 0)
+      throw InvalidArgumentError("Cannot create a tensor with negative dimension in shape " +
+                                 shape.to_string());
+  auto impl = std::make_shared<TensorImpl>();
+  impl->storage = std::make_shared<Storage>(size_t(shape.num_elements()) * dtype_size(dtype));
+  impl->shape = shape;
+  impl->dtype = dtype;
+  impl->id = next_tensor_id();
+  return Tensor(std::move(impl));
+}
+
+Tensor Tensor::zeros(const Shape& shape, DType dtype) {
+  Tensor t = empty(shape, dtype);
+  std::memset(t.raw_data(), 0, t.nbytes());
+  return t;
+}
+
+Tensor Tensor::full(const Shape& shape, double value, DType dtype) {
+  Tensor t = empty(shape, dtype);
+  visit_dtype(dtype, [&](auto tag) {
+    using T = decltype(tag);
+    T* p = static_cast<T*>(t.raw_data());
+    const T v = store_c<T>(compute_t<T>(value));
+    for (int64_t i = 0, n = t.size(); i < n; ++i) p[i] = v;
+  });
+  return t;
+}
+
+Tensor Tensor::scalar(double value, DType dtype) { return full(Shape{}, value, dtype); }
+
+TensorImpl& Tensor::impl() {
+  if (!impl_) throw InvalidArgumentError("use of an undefined tensor (a None value)");
+  return *impl_;
+}
+const TensorImpl& Tensor::impl() const {
+  if (!impl_) throw InvalidArgumentError("use of an undefined tensor (a None value)");
+  return *impl_;
+}
+
+void Tensor::check_type(DType t) const {
+  if (t != dtype())
+    throw InvalidArgumentError("tensor of dtype " + std::string(dtype_name(dtype())) +
+                               " accessed as " + std::string(dtype_name(t)));
+}
+
+double Tensor::element(int64_t i) const {
+  if (i < 0 || i >= size())
+    throw OutOfRangeError("element " + std::to_string(i) + " of a tensor of shape " +
+                          shape().to_string());
+  return visit_dtype(dtype(), [&](auto tag) -> double {
+    using T = decltype(tag);
+    return double(load_c(static_cast<const T*>(raw_data())[i]));
+  });
+}
+
+double Tensor::item() const {
+  if (size() != 1)
+    throw InvalidArgumentError("item() needs a tensor with one element, got shape " +
+                               shape().to_string());
+  return element(0);
+}
+
+Tensor Tensor::reshape(const Shape& new_shape) const {
+  std::vector<int64_t> dims = new_shape.dims();
+  int64_t known = 1, infer = -1;
+  for (size_t i = 0; i < dims.size(); ++i) {
+    if (dims[i] == -1) {
+      if (infer >= 0) throw InvalidArgumentError("reshape: only one dimension can be -1, got " + new_shape.to_string());
+      infer = int64_t(i);
+    } else if (dims[i] < 0) {
+      throw InvalidArgumentError("reshape: invalid dimension in " + new_shape.to_string());
+    } else {
+      known *= dims[i];
+    }
+  }
+  if (infer >= 0) {
+    if (known == 0 || size() % known != 0)
+      throw InvalidArgumentError("reshape: cannot reshape a tensor of shape " +
+                                 shape().to_string() + " into shape " + new_shape.to_string());
+    dims[size_t(infer)] = size() / known;
+  }
+  Shape s(dims);
+  if (s.num_elements() != size())
+    throw InvalidArgumentError("reshape: cannot reshape a tensor with " + std::to_string(size()) +
+                               " elements (shape " + shape().to_string() + ") into shape " +
+                               new_shape.to_string());
+  auto impl = std::make_shared<TensorImpl>(*impl_);
+  impl->shape = s;
+  impl->id = next_tensor_id();
+  impl->trainable_variable = false;
+  return Tensor(std::move(impl));
+}
+
+Tensor Tensor::clone() const {
+  Tensor t = empty(shape(), dtype());
+  std::memcpy(t.raw_data(), raw_data(), nbytes());
+  return t;
+}
+
+void Tensor::copy_from(const Tensor& src) {
+  if (src.shape() != shape() || src.dtype() != dtype())
+    throw InvalidArgumentError("copy_from: expected a tensor of shape " + shape().to_string() +
+                               " and dtype " + std::string(dtype_name(dtype())) + ", got shape " +
+                               src.shape().to_string() + " and dtype " +
+                               std::string(dtype_name(src.dtype())));
+  if (src.raw_data() != raw_data()) std::memmove(raw_data(), src.raw_data(), nbytes());
+}
+
+std::string Tensor::to_string(int64_t max_elements) const {
+  if (!defined()) return "Tensor(None)";
+  std::ostringstream os;
+  os << "Tensor(shape=" << shape().to_string() << ", dtype=" << dtype_name(dtype()) << ", [";
+  for (int64_t i = 0; i < std::min(size(), max_elements); ++i) os << (i ? ", " : "") << element(i);
+  if (size() > max_elements) os << ", ...";
+  os << "])";
+  return os.str();
+}
+
+}  // namespace tb

@@ -1,0 +1,127 @@
+// Tensor: an n-dimensional array of one dtype, contiguous and row-major.
+//
+// A Tensor is a cheap handle (shared ownership) to an immutable-shaped value. Reshape makes a
+// view that shares storage. Ops never write into their inputs; only Variables and optimizer
+// kernels update storage in place. Every tensor has an id the GradientTape keys on.
+//
+//   auto x = tb::Tensor::from_vector<float>({1, 2, 3, 4}, {2, 2});
+//   auto z = tb::Tensor::zeros({2, 2});
+//   float v = x.data<float>()[3];          // 4
+//   auto y = x.reshape({4});               // view, same storage
+#pragma once
+
+#include <atomic>
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "tensorbox/core/dtype.h"
+#include "tensorbox/core/errors.h"
+#include "tensorbox/core/shape.h"
+
+namespace tb {
+
+// A block from the caching allocator, freed back to it when the last tensor lets go.
+class Storage {
+ public:
+  explicit Storage(size_t bytes);
+  ~Storage();
+  Storage(const Storage&) = delete;
+  Storage& operator=(const Storage&) = delete;
+  void* data() { return data_; }
+  size_t bytes() const { return bytes_; }
+
+ private:
+  void* data_;
+  size_t bytes_;
+};
+
+struct TensorImpl {
+  std::shared_ptr<Storage> storage;
+  size_t offset = 0;  // bytes into storage
+  Shape shape;
+  DType dtype = DType::float32;
+  uint64_t id = 0;
+  // Set on the value of a trainable Variable: tapes watch such tensors without being told,
+  // as TensorFlow's tapes watch trainable variables they see.
+  bool trainable_variable = false;
+};
+
+class Tensor {
+ public:
+  Tensor() = default;  // undefined: stands for "no tensor" (e.g. a gradient that is None)
+
+  static Tensor empty(const Shape& shape, DType dtype = DType::float32);
+  static Tensor zeros(const Shape& shape, DType dtype = DType::float32);
+  static Tensor full(const Shape& shape, double value, DType dtype = DType::float32);
+  static Tensor scalar(double value, DType dtype = DType::float32);
+  template <class T>
+  static Tensor from_vector(const std::vector<T>& values, const Shape& shape);
+
+  bool defined() const { return impl_ != nullptr; }
+  const Shape& shape() const { return impl().shape; }
+  DType dtype() const { return impl().dtype; }
+  int64_t rank() const { return shape().rank(); }
+  int64_t size() const { return shape().num_elements(); }
+  int64_t dim(int64_t axis) const { return shape()[axis]; }
+  size_t nbytes() const { return size_t(size()) * dtype_size(dtype()); }
+  uint64_t id() const { return impl().id; }
+  bool is_trainable_variable() const { return impl().trainable_variable; }
+
+  void* raw_data() { return static_cast<char*>(impl().storage->data()) + impl().offset; }
+  const void* raw_data() const {
+    return static_cast<const char*>(impl().storage->data()) + impl().offset;
+  }
+  // Typed access; throws InvalidArgumentError when T is not the tensor's dtype.
+  template <class T> T* data() {
+    check_type(dtype_of<T>());
+    return static_cast<T*>(raw_data());
+  }
+  template <class T> const T* data() const {
+    check_type(dtype_of<T>());
+    return static_cast<const T*>(raw_data());
+  }
+  template <class T> std::vector<T> to_vector() const {
+    const T* p = data<T>();
+    return std::vector<T>(p, p + size());
+  }
+  // Element i (flat index) converted to double, for tests and printing.
+  double element(int64_t i) const;
+  // The value of a one-element tensor.
+  double item() const;
+
+  // A view with another shape and the same elements; one dimension may be -1.
+  Tensor reshape(const Shape& shape) const;
+  // A new tensor with its own storage holding the same values.
+  Tensor clone() const;
+  // Copies `src` (same shape and dtype) into this tensor's storage.
+  void copy_from(const Tensor& src);
+
+  std::string to_string(int64_t max_elements = 12) const;
+
+  // Identity comparison: the same handle.
+  bool same_as(const Tensor& o) const { return impl_ == o.impl_; }
+  TensorImpl& impl();
+  const TensorImpl& impl() const;
+  explicit Tensor(std::shared_ptr<TensorImpl> impl) : impl_(std::move(impl)) {}
+
+ private:
+  void check_type(DType t) const;
+  std::shared_ptr<TensorImpl> impl_;
+};
+
+uint64_t next_tensor_id();
+
+template <class T>
+Tensor Tensor::from_vector(const std::vector<T>& values, const Shape& shape) {
+  if (int64_t(values.size()) != shape.num_elements())
+    throw InvalidArgumentError("from_vector: " + std::to_string(values.size()) +
+                               " values cannot fill shape " + shape.to_string());
+  Tensor t = empty(shape, dtype_of<T>());
+  T* p = t.data<T>();
+  for (size_t i = 0; i < values.size(); ++i) p[i] = values[i];
+  return t;
+}
+
+}  // namespace tb

@@ -1,0 +1,225 @@
+#include "tensorbox/kernels/cpu/matmul.h"
+
+#include <cmath>
+#include <mutex>
+#include <string>
+#include <unordered_map>
+
+#include <oneapi/dnnl/dnnl.hpp>
+
+#include "tensorbox/core/threading.h"
+#include "tensorbox/kernels/cpu/elementwise.h"
+
+namespace tb::kernels::cpu {
+namespace {
+
+dnnl::engine& engine() {
+  static dnnl::engine e(dnnl::engine::kind::cpu, 0);
+  return e;
+}
+
+dnnl::memory::data_type dnnl_type(DType t) {
+  switch (t) {
+    case DType::float32: return dnnl::memory::data_type::f32;
+    case DType::bfloat16: return dnnl::memory::data_type::bf16;
+    case DType::float16: return dnnl::memory::data_type::f16;
+    default: throw InternalError("no oneDNN type for " + std::string(dtype_name(t)));
+  }
+}
+
+struct Geometry {
+  std::vector<int64_t> batch;  // broadcast batch dims of the output
+  std::vector<int64_t> a_batch, b_batch;  // each operand's batch dims, padded to the same rank
+  int64_t M, K, N;
+};
+
+Geometry geometry(const Tensor& a, const Tensor& b, bool ta, bool tb) {
+  Geometry g;
+  g.M = ta ? a.dim(-1) : a.dim(-2);
+  g.K = ta ? a.dim(-2) : a.dim(-1);
+  g.N = tb ? b.dim(-2) : b.dim(-1);
+  const int64_t ra = a.rank() - 2, rb = b.rank() - 2, r = std::max(ra, rb);
+  for (int64_t i = 0; i < r; ++i) {
+    const int64_t da = i < r - ra ? 1 : a.shape().dims()[size_t(i - (r - ra))];
+    const int64_t db = i < r - rb ? 1 : b.shape().dims()[size_t(i - (r - rb))];
+    g.a_batch.push_back(da);
+    g.b_batch.push_back(db);
+    g.batch.push_back(std::max(da, db));
+  }
+  return g;
+}
+
+// Dims and strides of an operand as oneDNN sees it: [batch..., rows, cols] with the
+// transposed case expressed through strides, so no copy is made.
+dnnl::memory::desc operand_md(const std::vector<int64_t>& batch, int64_t rows, int64_t cols,
+                              bool transposed, DType t) {
+  dnnl::memory::dims dims(batch.begin(), batch.end()), strides(batch.size() + 2);
+  dims.push_back(rows);
+  dims.push_back(cols);
+  const int64_t n = int64_t(dims.size());
+  strides[size_t(n - 1)] = transposed ? rows : 1;
+  strides[size_t(n - 2)] = transposed ? 1 : cols;
+  int64_t acc = rows * cols;
+  for (int64_t i = n - 3; i >= 0; --i) {
+    strides[size_t(i)] = acc;
+    acc *= dims[size_t(i)];
+  }
+  return dnnl::memory::desc(dims, dnnl_type(t), strides);
+}
+
+struct CachedPrimitive {
+  dnnl::matmul::primitive_desc pd;
+  dnnl::matmul prim;
+};
+
+std::mutex g_cache_mu;
+std::unordered_map<std::string, std::shared_ptr<CachedPrimitive>> g_cache;
+
+std::string cache_key(const Geometry& g, bool ta, bool tb, DType t, bool bias, Epilogue e) {
+  std::string k;
+  for (auto v : g.a_batch) k += std::to_string(v) + ",";
+  k += "|";
+  for (auto v : g.b_batch) k += std::to_string(v) + ",";
+  k += "|" + std::to_string(g.M) + "," + std::to_string(g.K) + "," + std::to_string(g.N) + "," +
+       std::to_string(ta) + std::to_string(tb) + std::to_string(int(t)) + std::to_string(bias) +
+       std::to_string(int(e));
+  return k;
+}
+
+CachedPrimitive make_primitive(const Geometry& g, bool ta, bool tb, DType t, bool bias,
+                            Epilogue e) {
+  const auto a_md = operand_md(g.a_batch, g.M, g.K, ta, t);
+  const auto b_md = operand_md(g.b_batch, g.K, g.N, tb, t);
+  const auto c_md = operand_md(g.batch, g.M, g.N, false, t);
+  dnnl::memory::dims bias_dims(g.batch.size() + 2, 1);
+  bias_dims.back() = g.N;
+  dnnl::memory::dims bias_strides(bias_dims.size(), g.N);
+  bias_strides.back() = 1;
+  const auto bias_md = dnnl::memory::desc(bias_dims, dnnl_type(t), bias_strides);
+  dnnl::primitive_attr attr;
+  if (e != Epilogue::none) {
+    dnnl::post_ops po;
+    const auto alg = e == Epilogue::relu      ? dnnl::algorithm::eltwise_relu
+                     : e == Epilogue::sigmoid ? dnnl::algorithm::eltwise_logistic
+                                              : dnnl::algorithm::eltwise_tanh;
+    po.append_eltwise(1.0f, alg, 0.0f, 0.0f);
+    attr.set_post_ops(po);
+  }
+  const auto desc = bias ? dnnl::matmul::desc(a_md, b_md, bias_md, c_md)
+                         : dnnl::matmul::desc(a_md, b_md, c_md);
+  auto pd = dnnl::matmul::primitive_desc(desc, attr, engine());
+  return CachedPrimitive{pd, dnnl::matmul(pd)};
+}
+
+// Reference loop for dtypes oneDNN does not multiply (float64, integers).
+template <class T>
+void naive_matmul(const Tensor& a, const Tensor& b, Tensor& c, const Geometry& g, bool ta,
+                  bool tb) {
+  using C = compute_t<T>;
+  const T* pa = static_cast<const T*>(a.raw_data());
+  const T* pb = static_cast<const T*>(b.raw_data());
+  T* pc = static_cast<T*>(c.raw_data());
+  int64_t batches = 1;
+  for (auto v : g.batch) batches *= v;
+#pragma omp parallel for schedule(static) if (batches * g.M * g.N * g.K > kParallelGrain)
+  for (int64_t bi = 0; bi < batches; ++bi) {
+    int64_t oa = 0, ob = 0, rem = bi, sa = 1, sb = 1;
+    for (int64_t i = int64_t(g.batch.size()) - 1; i >= 0; --i) {
+      const int64_t idx = rem % g.batch[size_t(i)];
+      rem /= g.batch[size_t(i)];
+      if (g.a_batch[size_t(i)] != 1) oa += idx * sa;
+      if (g.b_batch[size_t(i)] != 1) ob += idx * sb;
+      sa *= g.a_batch[size_t(i)];
+      sb *= g.b_batch[size_t(i)];
+    }
+    const T* A = pa + oa * g.M * g.K;
+    const T* B = pb + ob * g.K * g.N;
+    T* Cm = pc + bi * g.M * g.N;
+    for (int64_t m = 0; m < g.M; ++m)
+      for (int64_t n = 0; n < g.N; ++n) {
+        C acc = 0;
+        for (int64_t k = 0; k < g.K; ++k)
+          acc += load_c(ta ? A[k * g.M + m] : A[m * g.K + k]) *
+                 load_c(tb ? B[n * g.K + k] : B[k * g.N + n]);
+        Cm[m * g.N + n] = store_c<T>(acc);
+      }
+  }
+}
+
+}  // namespace
+
+Tensor matmul(const Tensor& a, const Tensor& b, bool ta, bool tb, const Tensor* bias,
+              Epilogue epilogue) {
+  ensure_runtime_initialized();
+  if (a.dtype() == DType::float16) {
+    const Tensor fb = bias ? cast(*bias, DType::float32) : Tensor();
+    return cast(matmul(cast(a, DType::float32), cast(b, DType::float32), ta, tb,
+                       bias ? &fb : nullptr, epilogue),
+                DType::float16);
+  }
+  const Geometry g = geometry(a, b, ta, tb);
+  std::vector<int64_t> out_dims = g.batch;
+  out_dims.push_back(g.M);
+  out_dims.push_back(g.N);
+  Tensor c = Tensor::empty(Shape(out_dims), a.dtype());
+  if (c.size() == 0) return c;
+  if (g.K == 0) {
+    c = Tensor::zeros(c.shape(), c.dtype());
+  } else if (a.dtype() == DType::float32 || a.dtype() == DType::bfloat16) {
+    const std::string key = cache_key(g, ta, tb, a.dtype(), bias != nullptr, epilogue);
+    std::shared_ptr<CachedPrimitive> p;
+    {
+      std::lock_guard<std::mutex> lock(g_cache_mu);
+      auto& slot = g_cache[key];
+      if (!slot)
+        slot = std::make_shared<CachedPrimitive>(
+            make_primitive(g, ta, tb, a.dtype(), bias != nullptr, epilogue));
+      p = slot;
+    }
+    const auto& pd = p->pd;
+    std::unordered_map<int, dnnl::memory> args{
+        {DNNL_ARG_SRC, dnnl::memory(pd.src_desc(), engine(), const_cast<void*>(a.raw_data()))},
+        {DNNL_ARG_WEIGHTS,
+         dnnl::memory(pd.weights_desc(), engine(), const_cast<void*>(b.raw_data()))},
+        {DNNL_ARG_DST, dnnl::memory(pd.dst_desc(), engine(), c.raw_data())}};
+    if (bias)
+      args[DNNL_ARG_BIAS] =
+          dnnl::memory(pd.bias_desc(), engine(), const_cast<void*>(bias->raw_data()));
+    dnnl::stream s(engine());
+    p->prim.execute(s, args);
+    s.wait();
+    return c;
+  } else {
+    visit_dtype(a.dtype(), [&](auto tag) {
+      using T = decltype(tag);
+      if constexpr (!std::is_same_v<T, bool>) naive_matmul<T>(a, b, c, g, ta, tb);
+      else throw InternalError("matmul of bool reached the kernel");
+    });
+  }
+  // Epilogue for the non-oneDNN path (and K == 0): bias add then activation.
+  if (bias) c = binary(BinaryOp::add, c, *bias);
+  switch (epilogue) {
+    case Epilogue::relu: return unary(UnaryOp::relu, c);
+    case Epilogue::sigmoid: return unary(UnaryOp::sigmoid, c);
+    case Epilogue::tanh: return unary(UnaryOp::tanh, c);
+    case Epilogue::none: break;
+  }
+  return c;
+}
+
+std::string onednn_info() {
+  const dnnl_version_t* v = dnnl_version();
+  std::string isa;
+  switch (dnnl::get_effective_cpu_isa()) {
+    case dnnl::cpu_isa::avx2: isa = "avx2"; break;
+    case dnnl::cpu_isa::avx512_core: isa = "avx512_core"; break;
+    case dnnl::cpu_isa::avx512_core_vnni: isa = "avx512_core_vnni"; break;
+    case dnnl::cpu_isa::avx512_core_bf16: isa = "avx512_core_bf16"; break;
+    case dnnl::cpu_isa::avx512_core_amx: isa = "avx512_core_amx"; break;
+    default: isa = "other"; break;
+  }
+  return "oneDNN " + std::to_string(v->major) + "." + std::to_string(v->minor) + "." +
+         std::to_string(v->patch) + " (" + isa + ")";
+}
+
+}  // namespace tb::kernels::cpu

@@ -1,0 +1,257 @@
+// Highway SIMD kernels, compiled once per x86 target (foreach_target) and dispatched at run
+// time. Tails shorter than a vector go through a small zero-padded buffer so every op has
+// exactly one (vector) definition.
+#undef HWY_TARGET_INCLUDE
+#define HWY_TARGET_INCLUDE "tensorbox/kernels/cpu/simd.cpp"
+#include "hwy/foreach_target.h"  // IWYU pragma: keep
+#include "hwy/highway.h"
+#include "hwy/contrib/math/math-inl.h"
+
+#include <cmath>
+#include <cstring>
+
+#include "tensorbox/kernels/cpu/elementwise.h"
+#include "tensorbox/kernels/cpu/simd.h"
+
+HWY_BEFORE_NAMESPACE();
+namespace tb::kernels::cpu::simd::HWY_NAMESPACE {
+namespace hn = hwy::HWY_NAMESPACE;
+using DF = hn::ScalableTag<float>;
+
+template <class F>
+HWY_INLINE void map1(const float* x, float* y, int64_t n, F f) {
+  const DF d;
+  const int64_t N = int64_t(hn::Lanes(d));
+  int64_t i = 0;
+  for (; i + N <= n; i += N) hn::StoreU(f(d, hn::LoadU(d, x + i)), d, y + i);
+  if (i < n) {
+    alignas(64) float buf[64] = {};
+    std::memcpy(buf, x + i, size_t(n - i) * 4);
+    hn::Store(f(d, hn::Load(d, buf)), d, buf);
+    std::memcpy(y + i, buf, size_t(n - i) * 4);
+  }
+}
+
+template <class F>
+HWY_INLINE void map2(const float* a, bool as, const float* b, bool bs, float* y, int64_t n, F f) {
+  const DF d;
+  const int64_t N = int64_t(hn::Lanes(d));
+  const auto va0 = hn::Set(d, *a), vb0 = hn::Set(d, *b);
+  int64_t i = 0;
+  for (; i + N <= n; i += N) {
+    const auto va = as ? va0 : hn::LoadU(d, a + i);
+    const auto vb = bs ? vb0 : hn::LoadU(d, b + i);
+    hn::StoreU(f(d, va, vb), d, y + i);
+  }
+  if (i < n) {
+    alignas(64) float ba[64] = {}, bb[64] = {};
+    if (!as) std::memcpy(ba, a + i, size_t(n - i) * 4);
+    if (!bs) std::memcpy(bb, b + i, size_t(n - i) * 4);
+    const auto va = as ? va0 : hn::Load(d, ba);
+    const auto vb = bs ? vb0 : hn::Load(d, bb);
+    hn::Store(f(d, va, vb), d, ba);
+    std::memcpy(y + i, ba, size_t(n - i) * 4);
+  }
+}
+
+template <class D, class V>
+HWY_INLINE V Sigmoid(D d, V x) {
+  const auto one = hn::Set(d, 1.0f);
+  return hn::Div(one, hn::Add(one, hn::Exp(d, hn::Neg(x))));
+}
+
+bool UnaryF32(int op, const float* x, float* y, int64_t n) {
+  switch (UnaryOp(op)) {
+    case UnaryOp::neg: map1(x, y, n, [](auto, auto v) { return hn::Neg(v); }); return true;
+    case UnaryOp::abs: map1(x, y, n, [](auto, auto v) { return hn::Abs(v); }); return true;
+    case UnaryOp::exp: map1(x, y, n, [](auto d, auto v) { return hn::Exp(d, v); }); return true;
+    case UnaryOp::log: map1(x, y, n, [](auto d, auto v) { return hn::Log(d, v); }); return true;
+    case UnaryOp::sqrt: map1(x, y, n, [](auto, auto v) { return hn::Sqrt(v); }); return true;
+    case UnaryOp::rsqrt:
+      map1(x, y, n, [](auto d, auto v) { return hn::Div(hn::Set(d, 1.0f), hn::Sqrt(v)); });
+      return true;
+    case UnaryOp::square: map1(x, y, n, [](auto, auto v) { return hn::Mul(v, v); }); return true;
+    case UnaryOp::tanh: map1(x, y, n, [](auto d, auto v) { return hn::Tanh(d, v); }); return true;
+    case UnaryOp::sigmoid: map1(x, y, n, [](auto d, auto v) { return Sigmoid(d, v); }); return true;
+    case UnaryOp::relu:
+      map1(x, y, n, [](auto d, auto v) { return hn::Max(v, hn::Zero(d)); });
+      return true;
+    case UnaryOp::swish:
+      map1(x, y, n, [](auto d, auto v) { return hn::Mul(v, Sigmoid(d, v)); });
+      return true;
+    default: return false;
+  }
+}
+
+bool BinaryF32(int op, const float* a, bool as, const float* b, bool bs, float* y, int64_t n) {
+  switch (BinaryOp(op)) {
+    case BinaryOp::add: map2(a, as, b, bs, y, n, [](auto, auto p, auto q) { return hn::Add(p, q); }); return true;
+    case BinaryOp::sub: map2(a, as, b, bs, y, n, [](auto, auto p, auto q) { return hn::Sub(p, q); }); return true;
+    case BinaryOp::mul: map2(a, as, b, bs, y, n, [](auto, auto p, auto q) { return hn::Mul(p, q); }); return true;
+    case BinaryOp::div: map2(a, as, b, bs, y, n, [](auto, auto p, auto q) { return hn::Div(p, q); }); return true;
+    case BinaryOp::maximum: map2(a, as, b, bs, y, n, [](auto, auto p, auto q) { return hn::Max(p, q); }); return true;
+    case BinaryOp::minimum: map2(a, as, b, bs, y, n, [](auto, auto p, auto q) { return hn::Min(p, q); }); return true;
+    case BinaryOp::relu_grad:
+      map2(a, as, b, bs, y, n, [](auto d, auto g, auto x) {
+        return hn::IfThenElseZero(hn::Gt(x, hn::Zero(d)), g);
+      });
+      return true;
+    case BinaryOp::sigmoid_grad:
+      map2(a, as, b, bs, y, n, [](auto d, auto g, auto s) {
+        return hn::Mul(g, hn::Mul(s, hn::Sub(hn::Set(d, 1.0f), s)));
+      });
+      return true;
+    case BinaryOp::tanh_grad:
+      map2(a, as, b, bs, y, n, [](auto d, auto g, auto t) {
+        return hn::Mul(g, hn::NegMulAdd(t, t, hn::Set(d, 1.0f)));
+      });
+      return true;
+    default: return false;
+  }
+}
+
+void AccumulateF32(const float* x, float* y, int64_t n) {
+  map2(x, false, y, false, y, n, [](auto, auto p, auto q) { return hn::Add(p, q); });
+}
+
+float SumF32(const float* x, int64_t n) {
+  const DF d;
+  const int64_t N = int64_t(hn::Lanes(d));
+  auto s0 = hn::Zero(d), s1 = hn::Zero(d), s2 = hn::Zero(d), s3 = hn::Zero(d);
+  int64_t i = 0;
+  for (; i + 4 * N <= n; i += 4 * N) {
+    s0 = hn::Add(s0, hn::LoadU(d, x + i));
+    s1 = hn::Add(s1, hn::LoadU(d, x + i + N));
+    s2 = hn::Add(s2, hn::LoadU(d, x + i + 2 * N));
+    s3 = hn::Add(s3, hn::LoadU(d, x + i + 3 * N));
+  }
+  for (; i + N <= n; i += N) s0 = hn::Add(s0, hn::LoadU(d, x + i));
+  float s = hn::GetLane(hn::SumOfLanes(d, hn::Add(hn::Add(s0, s1), hn::Add(s2, s3))));
+  for (; i < n; ++i) s += x[i];
+  return s;
+}
+
+float MaxF32(const float* x, int64_t n) {
+  const DF d;
+  const int64_t N = int64_t(hn::Lanes(d));
+  auto m = hn::Set(d, -HUGE_VALF);
+  int64_t i = 0;
+  for (; i + N <= n; i += N) m = hn::Max(m, hn::LoadU(d, x + i));
+  float r = hn::GetLane(hn::MaxOfLanes(d, m));
+  for (; i < n; ++i) r = x[i] > r ? x[i] : r;
+  return r;
+}
+
+template <bool kAmsgrad, bool kDecay>
+HWY_INLINE void AdamImpl(float* var, float* m, float* v, float* vhat, const float* g, int64_t n,
+                         float alpha, float beta1, float beta2, float eps, float lr_wd) {
+  const DF d;
+  const int64_t N = int64_t(hn::Lanes(d));
+  const auto c1 = hn::Set(d, 1.0f - beta1), c2 = hn::Set(d, 1.0f - beta2);
+  const auto va = hn::Set(d, alpha), ve = hn::Set(d, eps), vwd = hn::Set(d, lr_wd);
+  auto step = [&](int64_t i) {
+    const auto gi = hn::LoadU(d, g + i);
+    auto mi = hn::LoadU(d, m + i), vi = hn::LoadU(d, v + i), wi = hn::LoadU(d, var + i);
+    if constexpr (kDecay) wi = hn::NegMulAdd(vwd, wi, wi);
+    mi = hn::MulAdd(hn::Sub(gi, mi), c1, mi);
+    vi = hn::MulAdd(hn::Sub(hn::Mul(gi, gi), vi), c2, vi);
+    auto denom_src = vi;
+    if constexpr (kAmsgrad) {
+      const auto hi = hn::Max(hn::LoadU(d, vhat + i), vi);
+      hn::StoreU(hi, d, vhat + i);
+      denom_src = hi;
+    }
+    wi = hn::NegMulAdd(va, hn::Div(mi, hn::Add(hn::Sqrt(denom_src), ve)), wi);
+    hn::StoreU(mi, d, m + i);
+    hn::StoreU(vi, d, v + i);
+    hn::StoreU(wi, d, var + i);
+  };
+  int64_t i = 0;
+  for (; i + N <= n; i += N) step(i);
+  for (; i < n; ++i) {  // scalar tail, same formula
+    float w = var[i];
+    if constexpr (kDecay) w -= lr_wd * w;
+    m[i] += (g[i] - m[i]) * (1.0f - beta1);
+    v[i] += (g[i] * g[i] - v[i]) * (1.0f - beta2);
+    float den = v[i];
+    if constexpr (kAmsgrad) { vhat[i] = vhat[i] > v[i] ? vhat[i] : v[i]; den = vhat[i]; }
+    var[i] = w - alpha * (m[i] / (std::sqrt(den) + eps));
+  }
+}
+
+void AdamF32(float* var, float* m, float* v, float* vhat, const float* g, int64_t n, float alpha,
+             float beta1, float beta2, float eps, float lr_wd) {
+  if (vhat) {
+    if (lr_wd != 0.0f) AdamImpl<true, true>(var, m, v, vhat, g, n, alpha, beta1, beta2, eps, lr_wd);
+    else AdamImpl<true, false>(var, m, v, vhat, g, n, alpha, beta1, beta2, eps, 0.0f);
+  } else {
+    if (lr_wd != 0.0f) AdamImpl<false, true>(var, m, v, vhat, g, n, alpha, beta1, beta2, eps, lr_wd);
+    else AdamImpl<false, false>(var, m, v, vhat, g, n, alpha, beta1, beta2, eps, 0.0f);
+  }
+}
+
+void SgdF32(float* var, float* mom, const float* g, int64_t n, float lr, float momentum,
+            bool nesterov) {
+  const DF d;
+  const int64_t N = int64_t(hn::Lanes(d));
+  const auto vlr = hn::Set(d, lr), vmu = hn::Set(d, momentum);
+  int64_t i = 0;
+  if (momentum == 0.0f) {
+    for (; i + N <= n; i += N)
+      hn::StoreU(hn::NegMulAdd(vlr, hn::LoadU(d, g + i), hn::LoadU(d, var + i)), d, var + i);
+    for (; i < n; ++i) var[i] -= lr * g[i];
+    return;
+  }
+  for (; i + N <= n; i += N) {
+    const auto gi = hn::LoadU(d, g + i);
+    const auto vi = hn::NegMulAdd(vlr, gi, hn::Mul(vmu, hn::LoadU(d, mom + i)));
+    hn::StoreU(vi, d, mom + i);
+    const auto upd = nesterov ? hn::NegMulAdd(vlr, gi, hn::Mul(vmu, vi)) : vi;
+    hn::StoreU(hn::Add(hn::LoadU(d, var + i), upd), d, var + i);
+  }
+  for (; i < n; ++i) {
+    mom[i] = momentum * mom[i] - lr * g[i];
+    var[i] += nesterov ? momentum * mom[i] - lr * g[i] : mom[i];
+  }
+}
+
+}  // namespace tb::kernels::cpu::simd::HWY_NAMESPACE
+HWY_AFTER_NAMESPACE();
+
+#if HWY_ONCE
+namespace tb::kernels::cpu::simd {
+
+HWY_EXPORT(UnaryF32);
+HWY_EXPORT(BinaryF32);
+HWY_EXPORT(AccumulateF32);
+HWY_EXPORT(SumF32);
+HWY_EXPORT(MaxF32);
+HWY_EXPORT(AdamF32);
+HWY_EXPORT(SgdF32);
+
+bool unary_f32(int op, const float* x, float* y, int64_t n) {
+  return HWY_DYNAMIC_DISPATCH(UnaryF32)(op, x, y, n);
+}
+bool binary_f32(int op, const float* a, bool as, const float* b, bool bs, float* y, int64_t n) {
+  return HWY_DYNAMIC_DISPATCH(BinaryF32)(op, a, as, b, bs, y, n);
+}
+void accumulate_f32(const float* x, float* y, int64_t n) {
+  HWY_DYNAMIC_DISPATCH(AccumulateF32)(x, y, n);
+}
+float sum_f32(const float* x, int64_t n) { return HWY_DYNAMIC_DISPATCH(SumF32)(x, n); }
+float max_f32(const float* x, int64_t n) { return HWY_DYNAMIC_DISPATCH(MaxF32)(x, n); }
+void adam_f32(float* var, float* m, float* v, float* vhat, const float* g, int64_t n, float alpha,
+              float beta1, float beta2, float epsilon) {
+  HWY_DYNAMIC_DISPATCH(AdamF32)(var, m, v, vhat, g, n, alpha, beta1, beta2, epsilon, 0.0f);
+}
+void adamw_f32(float* var, float* m, float* v, float* vhat, const float* g, int64_t n,
+               float alpha, float beta1, float beta2, float epsilon, float lr_wd) {
+  HWY_DYNAMIC_DISPATCH(AdamF32)(var, m, v, vhat, g, n, alpha, beta1, beta2, epsilon, lr_wd);
+}
+void sgd_f32(float* var, float* mom, const float* g, int64_t n, float lr, float momentum,
+             bool nesterov) {
+  HWY_DYNAMIC_DISPATCH(SgdF32)(var, mom, g, n, lr, momentum, nesterov);
+}
+
+}  // namespace tb::kernels::cpu::simd
+#endif  // HWY_ONCE

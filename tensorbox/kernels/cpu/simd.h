@@ -1,0 +1,29 @@
+// Entry points of the Highway SIMD kernels (simd.cpp). Each is compiled for every x86
+// instruction set Highway targets and dispatched at run time to the best the CPU has.
+// Callers pass contiguous float32 ranges; a *_scalar flag means "one value, broadcast".
+#pragma once
+
+#include <cstdint>
+
+namespace tb::kernels::cpu::simd {
+
+// Returns false when `op` has no SIMD version (the caller then runs its scalar loop).
+bool unary_f32(int op, const float* x, float* y, int64_t n);
+bool binary_f32(int op, const float* a, bool a_scalar, const float* b, bool b_scalar, float* y,
+                int64_t n);
+// y[j] += x[j] for j < n (accumulating rows, e.g. column sums).
+void accumulate_f32(const float* x, float* y, int64_t n);
+float sum_f32(const float* x, int64_t n);
+float max_f32(const float* x, int64_t n);
+
+// One fused Adam step over n elements (keras-facts.md 1.3); vhat is null unless amsgrad.
+void adam_f32(float* var, float* m, float* v, float* vhat, const float* g, int64_t n, float alpha,
+              float beta1, float beta2, float epsilon);
+// AdamW: the same with decoupled weight decay applied first: var -= lr_wd * var.
+void adamw_f32(float* var, float* m, float* v, float* vhat, const float* g, int64_t n,
+               float alpha, float beta1, float beta2, float epsilon, float lr_wd);
+// SGD with Keras momentum (keras-facts.md 1.4); momentum == 0 means plain SGD (mom unused).
+void sgd_f32(float* var, float* mom, const float* g, int64_t n, float lr, float momentum,
+             bool nesterov);
+
+}  // namespace tb::kernels::cpu::simd

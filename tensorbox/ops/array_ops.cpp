@@ -1,0 +1,175 @@
+#include "tensorbox/ops/array_ops.h"
+
+#include <algorithm>
+#include <string>
+
+#include "tensorbox/kernels/cpu/elementwise.h"
+#include "tensorbox/kernels/cpu/layout.h"
+#include "tensorbox/ops/math_ops.h"
+#include "tensorbox/ops/op.h"
+
+namespace tb::ops {
+namespace k = tb::kernels::cpu;
+
+namespace {
+std::string vec_str(const std::vector<int64_t>& v) { return Shape(v).to_string(); }
+}  // namespace
+
+Tensor reshape(const Tensor& x, const Shape& shape) {
+  Tensor y = x.reshape(shape);
+  if (recording())
+    record("Reshape", {x}, {y}, [s = x.shape()](const Grads& g) { return Grads{g[0].reshape(s)}; });
+  return y;
+}
+
+Tensor transpose(const Tensor& x, std::vector<int64_t> perm) {
+  if (perm.empty())
+    for (int64_t i = x.rank() - 1; i >= 0; --i) perm.push_back(i);
+  std::vector<int64_t> seen(perm.size(), 0);
+  bool ok = int64_t(perm.size()) == x.rank();
+  for (int64_t p : perm) {
+    if (!ok || p < 0 || p >= x.rank() || seen[size_t(p)]++) { ok = false; break; }
+  }
+  if (!ok)
+    throw InvalidArgumentError("transpose: perm " + vec_str(perm) +
+                               " is not a permutation of the axes of shape " +
+                               x.shape().to_string());
+  Tensor y = k::transpose(x, perm);
+  if (recording())
+    record("Transpose", {x}, {y}, [perm](const Grads& g) {
+      std::vector<int64_t> inv(perm.size());
+      for (size_t i = 0; i < perm.size(); ++i) inv[size_t(perm[i])] = int64_t(i);
+      return Grads{k::transpose(g[0], inv)};
+    });
+  return y;
+}
+
+Tensor slice(const Tensor& x, const std::vector<int64_t>& begin, std::vector<int64_t> size) {
+  if (int64_t(begin.size()) != x.rank() || int64_t(size.size()) != x.rank())
+    throw InvalidArgumentError("slice: begin " + vec_str(begin) + " and size " + vec_str(size) +
+                               " must both have one entry per axis of shape " +
+                               x.shape().to_string());
+  for (size_t i = 0; i < begin.size(); ++i) {
+    const int64_t d = x.shape().dims()[i];
+    if (size[i] == -1) size[i] = d - begin[i];
+    if (begin[i] < 0 || size[i] < 0 || begin[i] + size[i] > d)
+      throw InvalidArgumentError("slice: begin " + vec_str(begin) + " with size " +
+                                 vec_str(size) + " is out of bounds for shape " +
+                                 x.shape().to_string());
+  }
+  Tensor y = k::slice(x, begin, size);
+  if (recording())
+    record("Slice", {x}, {y}, [s = x.shape(), begin](const Grads& g) {
+      return Grads{k::pad_slice(g[0], s, begin)};
+    });
+  return y;
+}
+
+Tensor gather(const Tensor& params, const Tensor& indices, int64_t axis_in) {
+  if (indices.dtype() != DType::int32 && indices.dtype() != DType::int64)
+    throw InvalidArgumentError("gather: indices must be int32 or int64, got " +
+                               std::string(dtype_name(indices.dtype())));
+  const int64_t axis = params.shape().normalize_axis(axis_in);
+  const int64_t dim = params.shape().dims()[size_t(axis)];
+  for (int64_t i = 0; i < indices.size(); ++i) {
+    const int64_t v = k::index_at(indices, i);
+    if (v < 0 || v >= dim)
+      throw InvalidArgumentError("gather: indices[" + std::to_string(i) + "] = " +
+                                 std::to_string(v) + " is not in [0, " + std::to_string(dim) +
+                                 ") for params of shape " + params.shape().to_string());
+  }
+  Tensor y = k::gather(params, indices, axis);
+  if (recording())
+    record("GatherV2", {params, indices}, {y}, [indices, axis, dim](const Grads& g) {
+      return Grads{k::scatter_add(g[0], indices, axis, dim), Tensor()};
+    });
+  return y;
+}
+
+Tensor concat(const std::vector<Tensor>& xs, int64_t axis_in) {
+  if (xs.empty()) throw InvalidArgumentError("concat: needs at least one tensor");
+  const int64_t axis = xs[0].shape().normalize_axis(axis_in);
+  for (size_t i = 1; i < xs.size(); ++i) {
+    bool ok = xs[i].rank() == xs[0].rank() && xs[i].dtype() == xs[0].dtype();
+    for (int64_t d = 0; ok && d < xs[0].rank(); ++d)
+      ok = d == axis || xs[i].shape().dims()[size_t(d)] == xs[0].shape().dims()[size_t(d)];
+    if (!ok)
+      throw InvalidArgumentError("concat: input " + std::to_string(i) + " has shape " +
+                                 xs[i].shape().to_string() + " and dtype " +
+                                 std::string(dtype_name(xs[i].dtype())) +
+                                 ", incompatible with input 0 of shape " +
+                                 xs[0].shape().to_string() + " and dtype " +
+                                 std::string(dtype_name(xs[0].dtype())) + " along axis " +
+                                 std::to_string(axis));
+  }
+  Tensor y = k::concat(xs, axis);
+  if (recording()) {
+    std::vector<Shape> shapes;
+    for (const Tensor& t : xs) shapes.push_back(t.shape());
+    record("ConcatV2", xs, {y}, [shapes, axis](const Grads& g) {
+      Grads out;
+      int64_t at = 0;
+      for (const Shape& s : shapes) {
+        std::vector<int64_t> begin(size_t(s.rank()), 0);
+        begin[size_t(axis)] = at;
+        out.push_back(k::slice(g[0], begin, s.dims()));
+        at += s.dims()[size_t(axis)];
+      }
+      return out;
+    });
+  }
+  return y;
+}
+
+Tensor one_hot(const Tensor& indices, int64_t depth, double on, double off, DType dtype) {
+  if (indices.dtype() != DType::int32 && indices.dtype() != DType::int64 &&
+      indices.dtype() != DType::uint8)
+    throw InvalidArgumentError("one_hot: indices must be integers, got " +
+                               std::string(dtype_name(indices.dtype())));
+  if (depth < 0) throw InvalidArgumentError("one_hot: depth must be >= 0, got " + std::to_string(depth));
+  // Out-of-range indices give an all-off row, as in TensorFlow.
+  const Tensor idx = indices.dtype() == DType::uint8 ? k::cast(indices, DType::int64) : indices;
+  return k::one_hot(idx, depth, on, off, dtype);
+}
+
+Tensor broadcast_to(const Tensor& x, const Shape& shape) {
+  if (broadcast_shapes(x.shape(), shape, "BroadcastTo") != shape)
+    throw InvalidArgumentError("BroadcastTo: cannot broadcast shape " + x.shape().to_string() +
+                               " to " + shape.to_string());
+  Tensor y = k::broadcast_to(x, shape);
+  if (y.same_as(x)) return y;
+  if (recording())
+    record("BroadcastTo", {x}, {y}, [s = x.shape()](const Grads& g) { return Grads{unbroadcast(g[0], s)}; });
+  return y;
+}
+
+Tensor expand_dims(const Tensor& x, int64_t axis) {
+  if (axis < -x.rank() - 1 || axis > x.rank())
+    throw InvalidArgumentError("expand_dims: axis " + std::to_string(axis) +
+                               " is out of range for shape " + x.shape().to_string());
+  if (axis < 0) axis += x.rank() + 1;
+  std::vector<int64_t> d = x.shape().dims();
+  d.insert(d.begin() + axis, 1);
+  return reshape(x, Shape(d));
+}
+
+Tensor squeeze(const Tensor& x, std::vector<int64_t> axes) {
+  std::vector<bool> drop(size_t(x.rank()), false);
+  if (axes.empty()) {
+    for (int64_t i = 0; i < x.rank(); ++i) drop[size_t(i)] = x.shape().dims()[size_t(i)] == 1;
+  } else {
+    for (int64_t a : axes) {
+      const int64_t n = x.shape().normalize_axis(a);
+      if (x.shape().dims()[size_t(n)] != 1)
+        throw InvalidArgumentError("squeeze: cannot squeeze axis " + std::to_string(a) +
+                                   " of size " + std::to_string(x.shape().dims()[size_t(n)]) +
+                                   " in shape " + x.shape().to_string());
+      drop[size_t(n)] = true;
+    }
+  }
+  std::vector<int64_t> d;
+  for (int64_t i = 0; i < x.rank(); ++i) if (!drop[size_t(i)]) d.push_back(x.shape().dims()[size_t(i)]);
+  return reshape(x, Shape(d));
+}
+
+}  // namespace tb::ops

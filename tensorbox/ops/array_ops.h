@@ -1,0 +1,29 @@
+// Shape and layout ops with gradients: reshape (a view), transpose, slice, gather, concat,
+// one_hot, broadcast_to, expand_dims, squeeze. Errors name the op and the shapes involved.
+//
+//   Tensor flat = tb::ops::reshape(images, {-1, 784});
+//   Tensor rows = tb::ops::gather(x, idx, 0);       // tf.gather
+//   Tensor oh = tb::ops::one_hot(labels, 10);       // float32 [N, 10]
+#pragma once
+
+#include <vector>
+
+#include "tensorbox/core/tensor.h"
+
+namespace tb::ops {
+
+Tensor reshape(const Tensor& x, const Shape& shape);
+Tensor transpose(const Tensor& x, std::vector<int64_t> perm = {});  // default: reverse axes
+// tf.slice: size -1 means "to the end".
+Tensor slice(const Tensor& x, const std::vector<int64_t>& begin, std::vector<int64_t> size);
+// tf.gather(params, indices, axis): indices int32/int64, each in [0, params.shape[axis]).
+Tensor gather(const Tensor& params, const Tensor& indices, int64_t axis = 0);
+Tensor concat(const std::vector<Tensor>& xs, int64_t axis);
+Tensor one_hot(const Tensor& indices, int64_t depth, double on_value = 1.0,
+               double off_value = 0.0, DType dtype = DType::float32);
+Tensor broadcast_to(const Tensor& x, const Shape& shape);
+Tensor expand_dims(const Tensor& x, int64_t axis);
+// Removes the given size-1 axes (all size-1 axes when empty).
+Tensor squeeze(const Tensor& x, std::vector<int64_t> axes = {});
+
+}  // namespace tb::ops
