@@ -38,8 +38,11 @@ bool GradientTape::should_record(const std::vector<Tensor>& inputs) {
 
 void GradientTape::record(const char* op, const std::vector<Tensor>& inputs,
                           const std::vector<Tensor>& outputs, ops::BackwardFn backward) {
-  Entry e{op, {}, outputs, std::move(backward)};
-  for (const Tensor& t : inputs) e.inputs.push_back(t.defined() ? t.id() : 0);
+  Entry e{op, {}, {}, outputs, std::move(backward)};
+  for (const Tensor& t : inputs) {
+    e.inputs.push_back(t.defined() ? t.id() : 0);
+    e.traced.push_back(t.defined() && watched_.count(t.id()) > 0);
+  }
   for (const Tensor& t : outputs) watched_.insert(t.id());
   entries_.push_back(std::move(e));
 }
@@ -77,6 +80,7 @@ std::vector<Tensor> GradientTape::gradient(const Tensor& target,
     if (!reached) continue;
     for (size_t i = 0; i < out_grads.size(); ++i)
       if (!out_grads[i].defined()) out_grads[i] = ops::zeros_like(it->outputs[i]);
+    ops::NeededInputs needed(&it->traced);
     const ops::Grads in_grads = it->backward(out_grads);
     for (size_t i = 0; i < it->inputs.size() && i < in_grads.size(); ++i) {
       if (!in_grads[i].defined() || it->inputs[i] == 0) continue;

@@ -47,6 +47,7 @@ class GradientTape : public ops::Recorder {
   struct Entry {
     const char* op;
     std::vector<uint64_t> inputs;
+    std::vector<bool> traced;  // which inputs were watched or derived from watched tensors
     std::vector<Tensor> outputs;
     ops::BackwardFn backward;
   };

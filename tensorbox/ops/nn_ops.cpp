@@ -64,8 +64,8 @@ Tensor matmul(const Tensor& a, const Tensor& b, bool ta, bool tb) {
   Tensor y = k::matmul(a, b, ta, tb);
   if (recording())
     record("BatchMatMulV3", {a, b}, {y}, [a, b, ta, tb](const Grads& g) {
-      return Grads{unbroadcast(matmul_grad_a(g[0], b, ta, tb), a.shape()),
-                   unbroadcast(matmul_grad_b(g[0], a, ta, tb), b.shape())};
+      return Grads{input_needs_gradient(0) ? unbroadcast(matmul_grad_a(g[0], b, ta, tb), a.shape()) : Tensor(),
+                   input_needs_gradient(1) ? unbroadcast(matmul_grad_b(g[0], a, ta, tb), b.shape()) : Tensor()};
     });
   return y;
 }
@@ -105,8 +105,9 @@ Tensor dense(const Tensor& x_in, const Tensor& kernel, const Tensor& bias,
         case k::Epilogue::tanh: gz = k::binary(k::BinaryOp::tanh_grad, gz, y2); break;
         case k::Epilogue::none: break;
       }
-      Grads out{k::matmul(gz, kernel, false, true).reshape(xs), k::matmul(x, gz, true, false)};
-      if (has_bias) out.push_back(k::reduce(k::ReduceOp::sum, gz, {0}, false));
+      Grads out{input_needs_gradient(0) ? k::matmul(gz, kernel, false, true).reshape(xs) : Tensor(),
+                input_needs_gradient(1) ? k::matmul(x, gz, true, false) : Tensor()};
+      if (has_bias) out.push_back(input_needs_gradient(2) ? k::reduce(k::ReduceOp::sum, gz, {0}, false) : Tensor());
       return out;
     });
   }

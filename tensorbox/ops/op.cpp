@@ -9,6 +9,7 @@ thread_local int t_active_recorders = 0;
 namespace {
 thread_local std::vector<Recorder*> t_recorders;
 thread_local int t_paused = 0;
+thread_local const std::vector<bool>* t_needed = nullptr;
 
 void refresh() { detail::t_active_recorders = t_paused ? 0 : int(t_recorders.size()); }
 }  // namespace
@@ -29,6 +30,11 @@ void record(const char* op, const std::vector<Tensor>& inputs,
   for (Recorder* r : t_recorders)
     if (r->should_record(inputs)) r->record(op, inputs, outputs, backward);
 }
+
+bool input_needs_gradient(size_t i) { return !t_needed || i >= t_needed->size() || (*t_needed)[i]; }
+
+NeededInputs::NeededInputs(const std::vector<bool>* needed) : saved_(t_needed) { t_needed = needed; }
+NeededInputs::~NeededInputs() { t_needed = saved_; }
 
 PauseRecording::PauseRecording() : saved_(t_paused) {
   ++t_paused;

@@ -36,6 +36,21 @@ extern thread_local int t_active_recorders;
 }
 
 inline bool recording() { return detail::t_active_recorders > 0; }
+
+// Inside a backward function: whether input i's gradient is wanted (it leads to a watched
+// source). Expensive gradients (matmul, dense) skip the ones nobody asked for, e.g. the
+// gradient with respect to the input batch of the first layer. True outside a tape's pass.
+bool input_needs_gradient(size_t i);
+
+// Set by a tape around each backward call; see input_needs_gradient.
+class NeededInputs {
+ public:
+  explicit NeededInputs(const std::vector<bool>* needed);
+  ~NeededInputs();
+
+ private:
+  const std::vector<bool>* saved_;
+};
 void push_recorder(Recorder* r);
 void remove_recorder(Recorder* r);
 void record(const char* op, const std::vector<Tensor>& inputs,

@@ -1,0 +1,133 @@
+// Layer: the Keras base class. A layer is built lazily on its first call from the input
+// shape, owns its weights (named like Keras: "dense/kernel:0"), and serializes to the same
+// config dict Keras writes. Subclasses are registered by their Keras class name next to their
+// definition (TB_REGISTER_LAYER), which is how from_config finds them.
+//
+//   auto dense = std::make_shared<tb::keras::layers::Dense>(10);
+//   Tensor y = (*dense)(x);               // builds kernel [x.shape[-1], 10] and bias [10]
+//   dense->count_params();
+//   auto copy = tb::keras::layers::deserialize(dense->serialize());
+#pragma once
+
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "tensorbox/autodiff/variable.h"
+#include "tensorbox/core/tensor.h"
+#include "tensorbox/keras/initializers.h"
+
+namespace tb::keras::layers {
+
+// Options every layer takes (Keras's base Layer kwargs). Each layer's options struct ends
+// with these fields through TB_LAYER_BASE_OPTIONS, so `{.units_option = ..., .name = "x"}`
+// reads like the Python kwargs.
+#define TB_LAYER_BASE_OPTIONS                                                        \
+  std::vector<int64_t> input_shape{}; /* without the batch axis, as in Keras */      \
+  std::string name{};                 /* default: unique snake_case class name */    \
+  bool trainable = true;                                                             \
+  std::string dtype{} /* default float32 */
+
+struct BaseOptions {
+  TB_LAYER_BASE_OPTIONS;
+};
+template <class O>
+BaseOptions base_options(const O& o) {
+  return BaseOptions{o.input_shape, o.name, o.trainable, o.dtype};
+}
+
+class Layer {
+ public:
+  Layer(const std::string& class_name, const BaseOptions& base);
+  virtual ~Layer() = default;
+
+  // Calls the layer: builds it on first use, checks the input, runs call().
+  Tensor operator()(const Tensor& inputs, bool training = false);
+
+  // Creates the weights for inputs of `input_shape` (batch axis included, -1 = unknown).
+  virtual void build(const Shape& input_shape);
+  virtual Tensor call(const Tensor& inputs, bool training) = 0;
+  // Output shape for an input shape (batch axis included, -1 = unknown).
+  virtual Shape compute_output_shape(const Shape& input_shape) const = 0;
+  // Layer-specific config keys; get_config() adds name, trainable, dtype, batch_input_shape.
+  virtual nlohmann::ordered_json layer_config() const = 0;
+  nlohmann::ordered_json get_config() const;
+  // {"class_name": ..., "config": get_config()}
+  nlohmann::ordered_json serialize() const;
+
+  const std::string& name() const { return name_; }
+  const std::string& class_name() const { return class_name_; }
+  bool built() const { return built_; }
+  bool trainable() const { return trainable_; }
+  void set_trainable(bool t);
+  DType dtype() const { return dtype_; }
+  // The batch_input_shape given at construction (input_shape with a leading -1).
+  const std::optional<Shape>& batch_input_shape() const { return batch_input_shape_; }
+
+  // Own weights in creation order; trainable ones first in weights() (Keras order).
+  std::vector<Variable> weights() const;
+  std::vector<Variable> trainable_weights() const;
+  std::vector<Variable> non_trainable_weights() const;
+  int64_t count_params() const;
+  // Copies values into the weights, in weights() order; shapes must match.
+  void set_weights(const std::vector<Tensor>& values);
+  std::vector<Tensor> get_weights() const;
+
+ protected:
+  Variable add_weight(const std::string& name, const Shape& shape,
+                      const initializers::Initializer& initializer, bool trainable = true);
+  // Raises ValueError "Input 0 of layer "name" is incompatible with the layer: ..." unless
+  // the input's rank is at least `min_ndim`.
+  void check_min_ndim(const Tensor& x, int64_t min_ndim) const;
+  bool built_ = false;
+
+ private:
+  std::string class_name_;
+  std::string name_;
+  bool trainable_;
+  DType dtype_;
+  std::optional<Shape> batch_input_shape_;
+  std::vector<std::pair<Variable, bool>> weights_;  // (variable, trainable)
+};
+
+using LayerPtr = std::shared_ptr<Layer>;
+
+// A Layer handle built from any layer value or shared pointer, so lists read like Keras:
+// Sequential({Dense(128, {.activation = "relu"}), Dense(10)}).
+class LayerRef {
+ public:
+  template <class L>
+    requires std::derived_from<std::remove_cvref_t<L>, Layer>
+  LayerRef(L&& layer)  // NOLINT: implicit on purpose
+      : ptr_(std::make_shared<std::remove_cvref_t<L>>(std::forward<L>(layer))) {}
+  template <class L>
+    requires std::derived_from<L, Layer>
+  LayerRef(std::shared_ptr<L> layer) : ptr_(std::move(layer)) {}  // NOLINT
+  const LayerPtr& get() const { return ptr_; }
+
+ private:
+  LayerPtr ptr_;
+};
+
+// Registry of layer classes by Keras class name.
+using LayerFactory = std::function<LayerPtr(const nlohmann::ordered_json& config)>;
+void register_layer(const std::string& class_name, LayerFactory factory);
+// From {"class_name": ..., "config": ...}; ValueError naming an unknown class.
+LayerPtr deserialize(const nlohmann::ordered_json& config);
+
+// Reads the base options back from a config dict (for factories).
+BaseOptions base_options_from_config(const nlohmann::ordered_json& config);
+
+#define TB_REGISTER_LAYER(Class)                                                      \
+  static const bool tb_registered_##Class = [] {                                       \
+    ::tb::keras::layers::register_layer(#Class, [](const nlohmann::ordered_json& c) {          \
+      return ::tb::keras::layers::LayerPtr(Class::from_config(c));                     \
+    });                                                                                \
+    return true;                                                                       \
+  }()
+
+}  // namespace tb::keras::layers

@@ -1,0 +1,89 @@
+// Optimizer: the Keras optimizer_v2 base. Keeps per-variable slots, the iteration count and
+// the learning rate (a number or a schedule), clips gradients (clipnorm, clipvalue,
+// global_clipnorm) and hands each variable to the subclass's fused update kernel.
+//
+//   Adam opt({.learning_rate = 1e-3, .clipnorm = 1.0});
+//   opt.apply_gradients(grads, model.trainable_variables());
+//   auto o = Optimizer::get("rmsprop");
+#pragma once
+
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "tensorbox/autodiff/variable.h"
+#include "tensorbox/keras/optimizers/schedules.h"
+
+namespace tb::keras::optimizers {
+
+// A learning rate given as a number or as a schedule.
+class LearningRate {
+ public:
+  LearningRate(double value) : value_(value) {}  // NOLINT: implicit, like Keras kwargs
+  template <class S>
+    requires std::derived_from<S, schedules::LearningRateSchedule>
+  LearningRate(std::shared_ptr<S> s) : value_(0), schedule_(std::move(s)) {}  // NOLINT
+  double at(int64_t step) const { return schedule_ ? (*schedule_)(step) : value_; }
+  const std::shared_ptr<schedules::LearningRateSchedule>& schedule() const { return schedule_; }
+  nlohmann::ordered_json serialize() const;
+
+ private:
+  double value_;
+  std::shared_ptr<schedules::LearningRateSchedule> schedule_;
+};
+
+// Fields every optimizer takes; each optimizer's options struct ends with them.
+#define TB_OPTIMIZER_BASE_OPTIONS                \
+  std::optional<double> clipnorm{};              \
+  std::optional<double> clipvalue{};             \
+  std::optional<double> global_clipnorm{};       \
+  std::string name {}
+
+struct OptimizerBase {
+  TB_OPTIMIZER_BASE_OPTIONS;
+};
+
+class Optimizer {
+ public:
+  Optimizer(std::string default_name, LearningRate lr, const OptimizerBase& base);
+  virtual ~Optimizer() = default;
+
+  // Applies one step. grads[i] may be undefined (no gradient): that variable is skipped,
+  // as Keras does (with a warning there). Sizes must match.
+  void apply_gradients(const std::vector<Tensor>& grads, const std::vector<Variable>& vars);
+
+  int64_t iterations() const { return iterations_; }
+  void set_iterations(int64_t it) { iterations_ = it; }
+  // The learning rate the next step will use.
+  double learning_rate() const { return lr_.at(iterations_); }
+  // Replaces the learning rate with a constant (what callbacks assign).
+  void set_learning_rate(double lr) { lr_ = LearningRate(lr); }
+  const LearningRate& learning_rate_setting() const { return lr_; }
+  const std::string& name() const { return name_; }
+  virtual std::string class_name() const = 0;
+  nlohmann::ordered_json get_config() const;
+
+  // Resolves "adam", "sgd", "rmsprop", "adagrad", "adamw" (or class names) with defaults.
+  static std::shared_ptr<Optimizer> get(const std::string& name);
+
+ protected:
+  using Slots = std::vector<Tensor>;
+  // Creates this optimizer's slots for a variable (zeros unless the optimizer says otherwise).
+  virtual Slots create_slots(const Variable& var) = 0;
+  // The fused update; `step` is iterations + 1.
+  virtual void update(Tensor& var, Slots& slots, const Tensor& grad, double lr, int64_t step) = 0;
+  virtual nlohmann::ordered_json own_config() const = 0;
+
+ private:
+  std::string name_;
+  LearningRate lr_;
+  OptimizerBase base_;
+  int64_t iterations_ = 0;
+  std::map<uint64_t, Slots> slots_;  // keyed by the variable's tensor id
+};
+
+}  // namespace tb::keras::optimizers
