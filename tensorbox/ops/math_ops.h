@@ -58,16 +58,21 @@ Tensor unbroadcast(const Tensor& g, const Shape& shape);
 
 inline Tensor scalar_like(double v, const Tensor& like) { return Tensor::scalar(v, like.dtype()); }
 
-inline Tensor operator+(const Tensor& a, const Tensor& b) { return add(a, b); }
-inline Tensor operator-(const Tensor& a, const Tensor& b) { return sub(a, b); }
-inline Tensor operator*(const Tensor& a, const Tensor& b) { return mul(a, b); }
-inline Tensor operator/(const Tensor& a, const Tensor& b) { return div(a, b); }
-inline Tensor operator-(const Tensor& a) { return neg(a); }
-inline Tensor operator+(const Tensor& a, double b) { return add(a, scalar_like(b, a)); }
-inline Tensor operator-(const Tensor& a, double b) { return sub(a, scalar_like(b, a)); }
-inline Tensor operator*(const Tensor& a, double b) { return mul(a, scalar_like(b, a)); }
-inline Tensor operator/(const Tensor& a, double b) { return div(a, scalar_like(b, a)); }
-inline Tensor operator*(double a, const Tensor& b) { return mul(scalar_like(a, b), b); }
-inline Tensor operator-(double a, const Tensor& b) { return sub(scalar_like(a, b), b); }
-
 }  // namespace tb::ops
+
+// Operators live beside Tensor (namespace tb) so argument lookup finds them anywhere.
+namespace tb {
+
+inline Tensor operator+(const Tensor& a, const Tensor& b) { return ops::add(a, b); }
+inline Tensor operator-(const Tensor& a, const Tensor& b) { return ops::sub(a, b); }
+inline Tensor operator*(const Tensor& a, const Tensor& b) { return ops::mul(a, b); }
+inline Tensor operator/(const Tensor& a, const Tensor& b) { return ops::div(a, b); }
+inline Tensor operator-(const Tensor& a) { return ops::neg(a); }
+inline Tensor operator+(const Tensor& a, double b) { return ops::add(a, ops::scalar_like(b, a)); }
+inline Tensor operator-(const Tensor& a, double b) { return ops::sub(a, ops::scalar_like(b, a)); }
+inline Tensor operator*(const Tensor& a, double b) { return ops::mul(a, ops::scalar_like(b, a)); }
+inline Tensor operator/(const Tensor& a, double b) { return ops::div(a, ops::scalar_like(b, a)); }
+inline Tensor operator*(double a, const Tensor& b) { return ops::mul(ops::scalar_like(a, b), b); }
+inline Tensor operator-(double a, const Tensor& b) { return ops::sub(ops::scalar_like(a, b), b); }
+
+}  // namespace tb

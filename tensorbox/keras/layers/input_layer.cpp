@@ -25,6 +25,12 @@ nlohmann::ordered_json InputLayer::layer_config() const {
   return {{"sparse", false}, {"ragged", false}};
 }
 
+nlohmann::ordered_json InputLayer::get_config() const {
+  const nlohmann::ordered_json base = Layer::get_config();
+  return {{"batch_input_shape", base["batch_input_shape"]}, {"dtype", base["dtype"]},
+          {"sparse", false}, {"ragged", false}, {"name", name()}};
+}
+
 std::shared_ptr<InputLayer> InputLayer::from_config(const nlohmann::ordered_json& c) {
   const BaseOptions b = base_options_from_config(c);
   return std::make_shared<InputLayer>(b.input_shape, InputLayerOptions{b.name, b.dtype});

@@ -21,6 +21,8 @@ class InputLayer : public Layer {
   Tensor call(const Tensor& inputs, bool training) override;
   Shape compute_output_shape(const Shape& s) const override { return s; }
   nlohmann::ordered_json layer_config() const override;
+  // Keras's InputLayer config has no "trainable" and its own key order.
+  nlohmann::ordered_json get_config() const override;
   static std::shared_ptr<InputLayer> from_config(const nlohmann::ordered_json& config);
 };
 

@@ -81,7 +81,7 @@ std::vector<Variable> Layer::non_trainable_weights() const {
 
 int64_t Layer::count_params() const {
   int64_t n = 0;
-  for (const auto& [v, t] : weights_) n += v.value().size();
+  for (const Variable& v : weights()) n += v.value().size();
   return n;
 }
 

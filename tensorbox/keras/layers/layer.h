@@ -55,7 +55,7 @@ class Layer {
   virtual Shape compute_output_shape(const Shape& input_shape) const = 0;
   // Layer-specific config keys; get_config() adds name, trainable, dtype, batch_input_shape.
   virtual nlohmann::ordered_json layer_config() const = 0;
-  nlohmann::ordered_json get_config() const;
+  virtual nlohmann::ordered_json get_config() const;
   // {"class_name": ..., "config": get_config()}
   nlohmann::ordered_json serialize() const;
 
@@ -68,10 +68,11 @@ class Layer {
   // The batch_input_shape given at construction (input_shape with a leading -1).
   const std::optional<Shape>& batch_input_shape() const { return batch_input_shape_; }
 
-  // Own weights in creation order; trainable ones first in weights() (Keras order).
+  // Weights in creation order, trainable ones first in weights() (Keras order). Models
+  // override these to collect their layers' weights.
   std::vector<Variable> weights() const;
-  std::vector<Variable> trainable_weights() const;
-  std::vector<Variable> non_trainable_weights() const;
+  virtual std::vector<Variable> trainable_weights() const;
+  virtual std::vector<Variable> non_trainable_weights() const;
   int64_t count_params() const;
   // Copies values into the weights, in weights() order; shapes must match.
   void set_weights(const std::vector<Tensor>& values);

@@ -1,0 +1,26 @@
+#include "tensorbox/keras/callbacks/learning_rate_scheduler.h"
+
+#include <cmath>
+#include <cstdio>
+
+#include "tensorbox/keras/model.h"
+
+namespace tb::keras::callbacks {
+
+LearningRateScheduler::LearningRateScheduler(Schedule schedule, int verbose)
+    : schedule_(std::move(schedule)), verbose_(verbose) {
+  if (!schedule_) throw ValueError("LearningRateScheduler: schedule must be a function");
+}
+
+void LearningRateScheduler::on_epoch_begin(int epoch, Logs&) {
+  auto& opt = model()->optimizer();
+  const double lr = schedule_(epoch, opt.learning_rate());
+  if (!std::isfinite(lr))
+    throw ValueError("The output of the \"schedule\" function should be a finite float, got " + std::to_string(lr));
+  opt.set_learning_rate(lr);
+  if (verbose_) std::printf("\nEpoch %d: LearningRateScheduler setting learning rate to %g.\n", epoch + 1, lr);
+}
+
+void LearningRateScheduler::on_epoch_end(int, Logs& logs) { logs.set("lr", model()->optimizer().learning_rate()); }
+
+}  // namespace tb::keras::callbacks

@@ -1,0 +1,335 @@
+#include "tensorbox/keras/model.h"
+
+#include <cmath>
+#include <cstdio>
+#include <numeric>
+
+#include "tensorbox/autodiff/gradient_tape.h"
+#include "tensorbox/core/random.h"
+#include "tensorbox/keras/callbacks/progbar_logger.h"
+#include "tensorbox/keras/utils/weights_file.h"
+#include "tensorbox/ops/array_ops.h"
+#include "tensorbox/ops/math_ops.h"
+
+namespace tb::keras {
+
+Model::Model(const std::string& class_name, const layers::BaseOptions& base) : Layer(class_name, base) {}
+
+void Model::compile(const CompileOptions& o) {
+  if (!o.optimizer) throw ValueError("compile: `optimizer` must be given");
+  if (!o.loss)
+    throw ValueError("No loss to compute. Provide a `loss` argument in `compile()`.");
+  for (const std::string& m : o.metrics)
+    if (m != "accuracy" && m != "acc") metrics::Metric::get(m);  // unknown names fail here, not mid-fit
+  optimizer_ = o.optimizer.get();
+  loss_ = o.loss.get();
+  metric_names_ = o.metrics;
+  metric_objs_.clear();
+}
+
+optimizers::Optimizer& Model::optimizer() const {
+  check_compiled("optimizer");
+  return *optimizer_;
+}
+
+void Model::check_compiled(const char* what) const {
+  if (!optimizer_)
+    throw FailedPreconditionError(std::string("You must compile your model before ") +
+                                  (std::string(what) == "evaluate" ? "testing" : "training/testing") +
+                                  ". Use `model.compile(optimizer, loss)`.");
+}
+
+void Model::check_xy(const Tensor& x, const Tensor& y, const char* what) const {
+  if (x.rank() == 0 || y.rank() == 0)
+    throw ValueError(std::string(what) + ": x and y need a batch axis, got shapes " + x.shape().to_string() +
+                     " and " + y.shape().to_string());
+  if (x.dim(0) != y.dim(0))
+    throw ValueError("Data cardinality is ambiguous:\n  x sizes: " + std::to_string(x.dim(0)) +
+                     "\n  y sizes: " + std::to_string(y.dim(0)) +
+                     "\nMake sure all arrays contain the same number of samples.");
+  if (x.dim(0) == 0)
+    throw ValueError(std::string(what) + ": the dataset is empty (x has shape " + x.shape().to_string() +
+                     "); there is nothing to " + (std::string(what) == "fit" ? "train on" : "evaluate"));
+}
+
+std::vector<Variable> Model::trainable_weights() const {
+  std::vector<Variable> out;
+  if (!trainable()) return out;
+  for (const auto& l : layers()) for (const Variable& v : l->trainable_weights()) out.push_back(v);
+  return out;
+}
+
+std::vector<Variable> Model::non_trainable_weights() const {
+  std::vector<Variable> out;
+  for (const auto& l : layers()) {
+    const auto src = trainable() ? l->non_trainable_weights() : l->weights();
+    out.insert(out.end(), src.begin(), src.end());
+  }
+  return out;
+}
+
+layers::LayerPtr Model::get_layer(const std::string& name) const {
+  std::string names;
+  for (const auto& l : layers()) {
+    if (l->name() == name) return l;
+    names += (names.empty() ? "" : ", ") + l->name();
+  }
+  throw ValueError("No such layer: " + name + ". Existing layers are: [" + names + "].");
+}
+
+void Model::resolve_metrics(const Tensor& y, const Tensor& y_pred) {
+  if (!metric_objs_.empty() || metric_names_.empty()) return;
+  for (const std::string& n : metric_names_) metric_objs_.push_back(metrics::resolve(n, y.shape(), y_pred.shape()));
+}
+
+Tensor Model::compute_loss(const Tensor& y, const Tensor& y_pred) {
+  resolve_metrics(y, y_pred);
+  return (*loss_)(y, y_pred);
+}
+
+void Model::update_metrics(const Tensor& y, const Tensor& y_pred, double loss, int64_t batch) {
+  loss_tracker_.update(loss, double(batch));
+  for (auto& m : metric_objs_) m->update_state(y, y_pred);
+}
+
+Logs Model::metric_logs() const {
+  Logs logs;
+  logs.set("loss", loss_tracker_.result());
+  for (const auto& m : metric_objs_) logs.set(m->name(), m->result());
+  return logs;
+}
+
+void Model::reset_metrics() {
+  loss_tracker_.reset_state();
+  for (auto& m : metric_objs_) m->reset_state();
+}
+
+Logs Model::train_on_batch(const Tensor& x, const Tensor& y) {
+  check_compiled("train_on_batch");
+  check_xy(x, y, "train_on_batch");
+  Tensor y_pred, loss;
+  std::vector<Tensor> grads;
+  std::vector<Variable> vars;
+  {
+    GradientTape tape;
+    y_pred = (*this)(x, true);
+    loss = compute_loss(y, y_pred);
+    vars = trainable_variables();
+    grads = tape.gradient(loss, vars);
+  }
+  optimizer_->apply_gradients(grads, vars);
+  update_metrics(y, y_pred, loss.item(), x.dim(0));
+  return metric_logs();
+}
+
+Logs Model::test_on_batch(const Tensor& x, const Tensor& y) {
+  check_compiled("evaluate");
+  check_xy(x, y, "evaluate");
+  const Tensor y_pred = (*this)(x, false);
+  const Tensor loss = compute_loss(y, y_pred);
+  update_metrics(y, y_pred, loss.item(), x.dim(0));
+  return metric_logs();
+}
+
+Tensor Model::predict_on_batch(const Tensor& x) { return (*this)(x, false); }
+
+namespace {
+
+int64_t batch_size_of(const std::optional<int64_t>& b, const char* what) {
+  const int64_t bs = b.value_or(32);
+  if (bs <= 0)
+    throw ValueError(std::string(what) + ": batch_size must be a positive integer, got " + std::to_string(bs));
+  return bs;
+}
+
+// Rows [begin, end) of t, or the rows listed in perm[begin:end].
+Tensor rows(const Tensor& t, int64_t begin, int64_t end, const std::vector<int64_t>* perm) {
+  if (!perm) {
+    std::vector<int64_t> b(size_t(t.rank()), 0), s = t.shape().dims();
+    b[0] = begin;
+    s[0] = end - begin;
+    return ops::slice(t, b, s);
+  }
+  const std::vector<int64_t> idx(perm->begin() + begin, perm->begin() + end);
+  return ops::gather(t, Tensor::from_vector<int64_t>(idx, {end - begin}), 0);
+}
+
+}  // namespace
+
+Logs Model::run_test(const Tensor& x, const Tensor& y, int64_t bs, int verbose, callbacks::CallbackList* cbs) {
+  reset_metrics();
+  const int64_t n = x.dim(0), steps = (n + bs - 1) / bs;
+  std::unique_ptr<utils::Progbar> bar;
+  if (verbose) bar = std::make_unique<utils::Progbar>(steps, verbose);
+  Logs logs;
+  for (int64_t s = 0; s < steps; ++s) {
+    if (cbs) cbs->each([&](callbacks::Callback& c) { c.on_test_batch_begin(s, logs); });
+    const int64_t b = s * bs, e = std::min(n, b + bs);
+    logs = test_on_batch(rows(x, b, e, nullptr), rows(y, b, e, nullptr));
+    if (cbs) cbs->each([&](callbacks::Callback& c) { c.on_test_batch_end(s, logs); });
+    if (bar) bar->update(s + 1, {logs.begin(), logs.end()});
+  }
+  return logs;
+}
+
+std::shared_ptr<callbacks::History> Model::fit(const Tensor& x_in, const Tensor& y_in, const FitOptions& o) {
+  check_compiled("fit");
+  check_xy(x_in, y_in, "fit");
+  const int64_t bs = batch_size_of(o.batch_size, "fit");
+  if (o.epochs < 0) throw ValueError("fit: epochs must be >= 0, got " + std::to_string(o.epochs));
+  if (o.validation_split < 0 || o.validation_split >= 1)
+    throw ValueError("`validation_split` must be in [0, 1), got " + std::to_string(o.validation_split));
+  Tensor x = x_in, y = y_in, x_val, y_val;
+  if (o.validation_data) {
+    x_val = o.validation_data->first;
+    y_val = o.validation_data->second;
+    check_xy(x_val, y_val, "fit(validation_data)");
+  } else if (o.validation_split > 0) {
+    // The last fraction, before any shuffling (Keras's train_validation_split).
+    const int64_t n = x.dim(0);
+    const int64_t split_at = int64_t(std::floor(double(n) * (1.0 - o.validation_split)));
+    if (split_at == 0 || split_at == n)
+      throw ValueError("Training data contains " + std::to_string(split_at) + " samples and validation data " +
+                       std::to_string(n - split_at) + " samples after validation_split=" +
+                       std::to_string(o.validation_split) + ", which is not sufficient to split.");
+    x_val = rows(x, split_at, n, nullptr);
+    y_val = rows(y, split_at, n, nullptr);
+    x = rows(x, 0, split_at, nullptr);
+    y = rows(y, 0, split_at, nullptr);
+  }
+  const int64_t n = x.dim(0), steps = (n + bs - 1) / bs;
+  auto history = std::make_shared<callbacks::History>();
+  std::vector<callbacks::CallbackPtr> all;
+  if (o.verbose) all.push_back(std::make_shared<callbacks::ProgbarLogger>());
+  all.insert(all.end(), o.callbacks.begin(), o.callbacks.end());
+  all.push_back(history);
+  callbacks::CallbackList cbs(all, this, {o.epochs, steps, o.verbose});
+  stop_training = false;
+  Logs logs;
+  cbs.each([&](callbacks::Callback& c) { c.on_train_begin(logs); });
+  for (int epoch = o.initial_epoch; epoch < o.epochs; ++epoch) {
+    reset_metrics();
+    Logs epoch_logs;
+    cbs.each([&](callbacks::Callback& c) { c.on_epoch_begin(epoch, epoch_logs); });
+    const std::vector<int64_t> perm = o.shuffle ? random::permutation(n) : std::vector<int64_t>();
+    for (int64_t s = 0; s < steps; ++s) {
+      Logs batch_logs;
+      cbs.each([&](callbacks::Callback& c) { c.on_train_batch_begin(s, batch_logs); });
+      const int64_t b = s * bs, e = std::min(n, b + bs);
+      const std::vector<int64_t>* p = o.shuffle ? &perm : nullptr;
+      logs = train_on_batch(rows(x, b, e, p), rows(y, b, e, p));
+      batch_logs = logs;
+      cbs.each([&](callbacks::Callback& c) { c.on_train_batch_end(s, batch_logs); });
+      if (stop_training) break;
+    }
+    epoch_logs = logs;
+    if (x_val.defined() && (epoch + 1) % std::max(1, o.validation_freq) == 0) {
+      const Logs val = run_test(x_val, y_val, batch_size_of(o.validation_batch_size.has_value() ? o.validation_batch_size : bs, "fit"), 0, nullptr);
+      for (const auto& [k, v] : val) epoch_logs.set("val_" + k, v);
+    }
+    cbs.each([&](callbacks::Callback& c) { c.on_epoch_end(epoch, epoch_logs); });
+    if (stop_training) break;
+  }
+  cbs.each([&](callbacks::Callback& c) { c.on_train_end(logs); });
+  return history;
+}
+
+Logs Model::evaluate(const Tensor& x, const Tensor& y, const EvaluateOptions& o) {
+  check_compiled("evaluate");
+  check_xy(x, y, "evaluate");
+  const int64_t bs = batch_size_of(o.batch_size, "evaluate");
+  callbacks::CallbackList cbs(o.callbacks, this, {1, (x.dim(0) + bs - 1) / bs, o.verbose});
+  Logs logs;
+  cbs.each([&](callbacks::Callback& c) { c.on_test_begin(logs); });
+  logs = run_test(x, y, bs, o.verbose, &cbs);
+  cbs.each([&](callbacks::Callback& c) { c.on_test_end(logs); });
+  return logs;
+}
+
+Tensor Model::predict(const Tensor& x, const PredictOptions& o) {
+  if (x.rank() == 0) throw ValueError("predict: x needs a batch axis, got a scalar");
+  const int64_t bs = batch_size_of(o.batch_size, "predict");
+  const int64_t n = x.dim(0), steps = (n + bs - 1) / bs;
+  if (n == 0) throw ValueError("predict: the input is empty (shape " + x.shape().to_string() + ")");
+  std::unique_ptr<utils::Progbar> bar;
+  if (o.verbose) bar = std::make_unique<utils::Progbar>(steps, o.verbose);
+  std::vector<Tensor> outs;
+  for (int64_t s = 0; s < steps; ++s) {
+    const int64_t b = s * bs, e = std::min(n, b + bs);
+    outs.push_back(predict_on_batch(rows(x, b, e, nullptr)));
+    if (bar) bar->update(s + 1, {});
+  }
+  return outs.size() == 1 ? outs[0] : ops::concat(outs, 0);
+}
+
+void Model::summary(std::ostream& out) const {
+  const auto in = model_input_shape();
+  if (!in || !built())
+    throw ValueError("This model has not yet been built. Build the model first by calling `build()` or by "
+                     "calling the model on a batch of data.");
+  const int line_length = 65;
+  const int positions[3] = {29, 55, 65};
+  auto row = [&](const std::string& a, const std::string& b, const std::string& c) {
+    std::string line = " " + a;  // Keras 2.9 indents every row by one space
+    const std::string fields[3] = {"", b, c};
+    for (int col = 1; col < 3; ++col) {
+      if (int(line.size()) < positions[col - 1]) line += std::string(size_t(positions[col - 1] - int(line.size())), ' ');
+      else line += "  ";
+      line += fields[col];
+    }
+    if (int(line.size()) < line_length) line += std::string(size_t(line_length - int(line.size())), ' ');
+    out << line << "\n";
+  };
+  out << "Model: \"" << name() << "\"\n" << std::string(line_length, '_') << "\n";
+  row("Layer (type)", "Output Shape", "Param #");
+  out << std::string(line_length, '=') << "\n";
+  Shape s = *in;
+  const auto ls = layers();
+  for (size_t i = 0; i < ls.size(); ++i) {
+    s = ls[i]->compute_output_shape(s);
+    row(ls[i]->name() + " (" + ls[i]->class_name() + ")", s.to_string(), std::to_string(ls[i]->count_params()));
+    out << std::string(line_length, ' ') << "\n";
+  }
+  auto commas = [](int64_t v) {
+    std::string d = std::to_string(v), r;
+    for (size_t i = 0; i < d.size(); ++i) {
+      if (i && (d.size() - i) % 3 == 0) r += ',';
+      r += d[i];
+    }
+    return r;
+  };
+  int64_t trainable = 0, frozen = 0;
+  for (const Variable& v : trainable_weights()) trainable += v.value().size();
+  for (const Variable& v : non_trainable_weights()) frozen += v.value().size();
+  out << std::string(line_length, '=') << "\n"
+      << "Total params: " << commas(trainable + frozen) << "\n"
+      << "Trainable params: " << commas(trainable) << "\n"
+      << "Non-trainable params: " << commas(frozen) << "\n"
+      << std::string(line_length, '_') << "\n";
+}
+
+void Model::save_weights(const std::string& path) const {
+  std::vector<std::pair<std::string, Tensor>> named;
+  for (const Variable& v : weights()) named.emplace_back(v.name(), v.value());
+  utils::write_weights_file(path, named);
+}
+
+void Model::load_weights(const std::string& path) {
+  const auto loaded = utils::read_weights_file(path);
+  const auto w = weights();
+  if (loaded.size() != w.size())
+    throw ValueError("load_weights: " + path + " holds " + std::to_string(loaded.size()) +
+                     " weights but model '" + name() + "' has " + std::to_string(w.size()) +
+                     (built() ? "" : " (the model is not built yet: call it on data or build it first)"));
+  std::vector<Tensor> values;
+  for (size_t i = 0; i < w.size(); ++i) {
+    if (loaded[i].second.shape() != w[i].shape())
+      throw ValueError("load_weights: " + path + ": weight " + std::to_string(i) + " ('" + loaded[i].first +
+                       "') has shape " + loaded[i].second.shape().to_string() + " but '" + w[i].name() +
+                       "' has shape " + w[i].shape().to_string());
+    values.push_back(loaded[i].second);
+  }
+  set_weights(values);
+}
+
+}  // namespace tb::keras

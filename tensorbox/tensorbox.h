@@ -1,0 +1,18 @@
+// tensorbox: the whole C++ engine in one include.
+//
+//   #include "tensorbox/tensorbox.h"
+//   tb::random::set_seed(42);
+//   auto d = tb::data::mnist::load_data();
+#pragma once
+
+#include "tensorbox/autodiff/gradient_tape.h"
+#include "tensorbox/autodiff/variable.h"
+#include "tensorbox/core/random.h"
+#include "tensorbox/core/tensor.h"
+#include "tensorbox/core/threading.h"
+#include "tensorbox/data/mnist.h"
+#include "tensorbox/keras/keras.h"
+#include "tensorbox/ops/array_ops.h"
+#include "tensorbox/ops/math_ops.h"
+#include "tensorbox/ops/nn_ops.h"
+#include "tensorbox/ops/reduce_ops.h"
