@@ -25,7 +25,10 @@ void reduce_3d(ReduceOp op, const T* x, T* y, int64_t outer, int64_t R, int64_t 
       if (op == ReduceOp::sum || op == ReduceOp::mean) {
         acc = 0;
         for (int64_t r = 0; r < R; ++r) acc += Acc(load_c(p[r * inner]));
-        if (op == ReduceOp::mean && R > 0) acc /= Acc(R);
+        if (op == ReduceOp::mean) {
+          if constexpr (std::is_floating_point_v<C>) acc = R > 0 ? acc / Acc(R) : Acc(NAN);  // mean of nothing
+          else if (R > 0) acc /= Acc(R);
+        }
       } else if (op == ReduceOp::prod) {
         acc = 1;
         for (int64_t r = 0; r < R; ++r) acc *= Acc(load_c(p[r * inner]));
@@ -60,7 +63,7 @@ void reduce_3d_f32(ReduceOp op, const float* x, float* y, int64_t outer, int64_t
         y[o] = m;
       } else {
         const float s = simd::sum_f32(p, R);
-        y[o] = op == ReduceOp::mean && R > 0 ? s / float(R) : s;
+        y[o] = op == ReduceOp::mean ? (R > 0 ? s / float(R) : NAN) : s;
       }
     }
     return;
@@ -76,8 +79,8 @@ void reduce_3d_f32(ReduceOp op, const float* x, float* y, int64_t outer, int64_t
         float* out = y + o * inner + b;
         std::fill(out, out + n, 0.0f);
         for (int64_t r = 0; r < R; ++r) simd::accumulate_f32(x + (o * R + r) * inner + b, out, n);
-        if (op == ReduceOp::mean && R > 0)
-          for (int64_t j = 0; j < n; ++j) out[j] /= float(R);
+        if (op == ReduceOp::mean)
+          for (int64_t j = 0; j < n; ++j) out[j] = R > 0 ? out[j] / float(R) : NAN;
       }
     return;
   }
