@@ -83,7 +83,9 @@ std::vector<Tensor> GradientTape::gradient(const Tensor& target,
     ops::NeededInputs needed(&it->traced);
     const ops::Grads in_grads = it->backward(out_grads);
     for (size_t i = 0; i < it->inputs.size() && i < in_grads.size(); ++i) {
-      if (!in_grads[i].defined() || it->inputs[i] == 0) continue;
+      // Only inputs that lead to watched tensors collect gradients (a frozen variable in a
+      // product gets none).
+      if (!in_grads[i].defined() || it->inputs[i] == 0 || !it->traced[i]) continue;
       auto [slot, fresh] = grads.try_emplace(it->inputs[i], in_grads[i]);
       if (!fresh) slot->second = ops::add(slot->second, in_grads[i]);
     }

@@ -106,6 +106,9 @@ Tensor mul(const Tensor& a, const Tensor& b) {
 }
 
 Tensor div(const Tensor& a, const Tensor& b) {
+  if (is_integer(b.dtype()))
+    for (int64_t i = 0; i < b.size(); ++i)
+      if (b.element(i) == 0) throw InvalidArgumentError("Integer division by zero (RealDiv of " + dt(a.dtype()) + " tensors)");
   Tensor y = binary_op(BinaryOp::div, a, b);
   if (recording())
     record("RealDiv", {a, b}, {y}, [a, b, y](const Grads& g) {
