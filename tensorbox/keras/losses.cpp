@@ -27,9 +27,17 @@ Tensor match_rank(const Tensor& y_true, const Tensor& y_pred) {
 
 Tensor float_labels(const Tensor& y_true, const Tensor& y_pred, const std::string& loss) {
   const Tensor t = cast(match_rank(y_true, y_pred), y_pred.dtype());
-  if (t.shape() != y_pred.shape() && broadcast_shapes(t.shape(), y_pred.shape(), loss.c_str()) != y_pred.shape())
-    throw ValueError("`" + loss + "`: y_true of shape " + y_true.shape().to_string() +
-                     " is incompatible with y_pred of shape " + y_pred.shape().to_string());
+  bool ok = t.shape() == y_pred.shape();
+  if (!ok) {
+    try {
+      ok = broadcast_shapes(t.shape(), y_pred.shape()) == y_pred.shape();
+    } catch (const InvalidArgumentError&) {
+      ok = false;
+    }
+  }
+  if (!ok)
+    throw ValueError("`" + loss + "`: Shapes " + y_true.shape().to_string() + " and " + y_pred.shape().to_string() +
+                     " are incompatible (y_true, y_pred)");
   return t;
 }
 
