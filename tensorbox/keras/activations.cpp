@@ -2,6 +2,8 @@
 
 #include <map>
 
+#include "tensorbox/keras/backend.h"
+
 #include "tensorbox/ops/math_ops.h"
 #include "tensorbox/ops/nn_ops.h"
 
@@ -46,8 +48,7 @@ Activation get(const std::string& name) {
   const auto& m = table();
   auto it = m.find(serialize(name));
   if (it == m.end()) {
-    std::string valid;
-    for (const auto& [k, v] : m) valid += (valid.empty() ? "" : ", ") + k;
+    const std::string valid = backend::join_keys(m);
     throw ValueError("Unknown activation function: '" + name + "'. Valid activations: " + valid);
   }
   return it->second;

@@ -17,4 +17,12 @@ void clear_session();
 // "Dense" -> "dense", "BatchNormalization" -> "batch_normalization".
 std::string to_snake_case(const std::string& class_name);
 
+// "a, b, c" from the keys of a name table, for "Unknown ...: 'x'. Valid ...: a, b, c" errors.
+template <class Map>
+std::string join_keys(const Map& table) {
+  std::string out;
+  for (const auto& entry : table) out += (out.empty() ? "" : ", ") + entry.first;
+  return out;
+}
+
 }  // namespace tb::keras::backend

@@ -176,8 +176,7 @@ std::shared_ptr<Loss> Loss::get(const std::string& name) {
   auto it = m.find(name);
   if (it == m.end()) it = m.find(backend::to_snake_case(name));
   if (it == m.end()) {
-    std::string valid;
-    for (const auto& [k, v] : m) valid += (valid.empty() ? "" : ", ") + k;
+    const std::string valid = backend::join_keys(m);
     throw ValueError("Unknown loss function: '" + name + "'. Valid losses: " + valid);
   }
   return it->second();

@@ -145,8 +145,7 @@ LayerPtr deserialize(const nlohmann::ordered_json& config) {
     std::lock_guard<std::mutex> lock(g_reg_mu);
     auto it = registry().find(cls);
     if (it == registry().end()) {
-      std::string known;
-      for (const auto& [k, v] : registry()) known += (known.empty() ? "" : ", ") + k;
+      const std::string known = backend::join_keys(registry());
       throw ValueError("Unknown layer: '" + cls + "'. Known layers: " + known);
     }
     f = it->second;

@@ -185,7 +185,8 @@ Tensor matmul(const Tensor& a, const Tensor& b, bool ta, bool tb, const Tensor* 
     if (bias)
       args[DNNL_ARG_BIAS] =
           dnnl::memory(pd.bias_desc(), engine(), const_cast<void*>(bias->raw_data()));
-    dnnl::stream s(engine());
+    // One stream per thread: creating a stream per call costs as much as a small GEMM.
+    thread_local dnnl::stream s(engine());
     p->prim.execute(s, args);
     s.wait();
     return c;

@@ -268,7 +268,9 @@ std::vector<OpCase> build_cases() {
     cs.push_back(c);
   }
   {
-    OpCase c{"cast_to_float64", kUnaryShapes, kNumeric, [](const Inputs& in) { return ops::cast(in[0], DType::float64); },
+    std::vector<DType> all = kNumeric;
+    all.push_back(DType::uint8);
+    OpCase c{"cast_to_float64", kUnaryShapes, all, [](const Inputs& in) { return ops::cast(in[0], DType::float64); },
              [](const Inputs& in) { return RefOut{in[0].shape(), values(in[0])}; }};
     cs.push_back(c);
     OpCase t{"cast_float_to_int32", kUnaryShapes, kFloat, [](const Inputs& in) { return ops::cast(in[0], DType::int32); },
@@ -509,6 +511,9 @@ std::vector<OpCase> build_cases() {
   }
   return cs;
 }
+
+// Test listings show the op's name instead of the struct's bytes.
+void PrintTo(const OpCase& c, std::ostream* os) { *os << c.name; }
 
 class OpTable : public ::testing::TestWithParam<OpCase> {};
 

@@ -1,0 +1,131 @@
+#!/usr/bin/env python3
+"""Side-by-side training throughput: tensorbox (C++) vs PyTorch eager on the reference MLP.
+
+Runs every (threads, batch size) cell for each system in alternation (tb, torch, tb, torch...)
+so both see the same machine noise, takes medians, and prints ratios. With --write the table
+goes to BENCHMARKS.md. Timings are reported, never asserted.
+
+    python3 bench/compare_mlp.py                 # needs build/release/mlp_train and torch
+    python3 bench/compare_mlp.py --reps 5 --write
+    python3 bench/compare_mlp.py --smoke         # tiny run of tensorbox alone (CI)
+"""
+import argparse
+import datetime
+import json
+import os
+import platform
+import statistics
+import subprocess
+import sys
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+MLP = os.path.join(ROOT, "build", "release", "bench", "mlp_train")
+
+
+def run(cmd, threads):
+    env = dict(os.environ, OMP_NUM_THREADS=str(threads), MKL_NUM_THREADS=str(threads))
+    out = subprocess.run(cmd, env=env, check=True, capture_output=True, text=True).stdout
+    return json.loads(out.strip().splitlines()[-1])
+
+
+def cpu_model():
+    try:
+        with open("/proc/cpuinfo") as f:
+            info = f.read()
+        name = next(l.split(":", 1)[1].strip() for l in info.splitlines() if l.startswith("model name"))
+        flags = next(l.split(":", 1)[1].split() for l in info.splitlines() if l.startswith("flags"))
+        isa = [f for f in ("avx2", "fma", "avx512f", "avx512_bf16", "avx512_fp16", "amx_bf16") if f in flags]
+        return f"{name}, {os.cpu_count()} cores, {' '.join(isa)}"
+    except (OSError, StopIteration):
+        return platform.processor()
+
+
+def main():
+    p = argparse.ArgumentParser()
+    p.add_argument("--reps", type=int, default=3)
+    p.add_argument("--batches", default="32,128,512")
+    p.add_argument("--threads", default="1,2")
+    p.add_argument("--samples", type=int, default=60000)
+    p.add_argument("--python", default=sys.executable, help="interpreter with torch installed")
+    p.add_argument("--write", action="store_true", help="write BENCHMARKS.md")
+    p.add_argument("--smoke", action="store_true", help="one tiny tensorbox run, no peers")
+    a = p.parse_args()
+    if a.smoke:
+        r = run([MLP, "--batch-size", "64", "--threads", "1", "--samples", "2048"], 1)
+        print(f"smoke: tensorbox {r['samples_per_s']:.0f} samples/s on 2048 samples ({r['onednn']})")
+        return 0
+    have_torch = subprocess.run([a.python, "-c", "import torch"], capture_output=True).returncode == 0
+    if not have_torch:
+        print(f"PyTorch is not importable by {a.python}: measuring tensorbox alone "
+              "(pip install torch, then pass --python)")
+    rows = []
+    meta = {}
+    for threads in [int(t) for t in a.threads.split(",")]:
+        for batch in [int(b) for b in a.batches.split(",")]:
+            tb, pt = [], []
+            for _ in range(a.reps):
+                r = run([MLP, "--batch-size", str(batch), "--threads", str(threads), "--samples", str(a.samples)], threads)
+                tb.append(r)
+                meta["onednn"] = r["onednn"]
+                if have_torch:
+                    q = run([a.python, os.path.join(ROOT, "bench", "torch_mlp.py"), "--batch-size", str(batch),
+                             "--threads", str(threads), "--samples", str(a.samples)], threads)
+                    pt.append(q)
+                    meta["torch"] = f"{q['torch']} (Adam {q['adam']})"
+            row = {
+                "threads": threads, "batch": batch,
+                "tb": statistics.median(x["samples_per_s"] for x in tb),
+                "tb_spread": (min(x["samples_per_s"] for x in tb), max(x["samples_per_s"] for x in tb)),
+                "share": statistics.median(x["step_gflops"] / x["sgemm_peak_gflops"] for x in tb),
+                "peak": statistics.median(x["sgemm_peak_gflops"] for x in tb),
+                "pt": statistics.median(x["samples_per_s"] for x in pt) if pt else None,
+                "pt_spread": (min(x["samples_per_s"] for x in pt), max(x["samples_per_s"] for x in pt)) if pt else None,
+            }
+            rows.append(row)
+            ratio = f"{row['tb'] / row['pt']:.2f}x" if row["pt"] else "n/a"
+            print(f"threads={threads} batch={batch:4d}: tensorbox {row['tb']:8.0f} samples/s "
+                  f"({row['share'] * 100:4.1f}% of sgemm peak {row['peak']:.0f} GFLOP/s)"
+                  + (f", pytorch {row['pt']:8.0f} samples/s, ratio {ratio}" if row["pt"] else ""), flush=True)
+    by = {(r["threads"], r["batch"]): r for r in rows}
+    if (1, 128) in by and (2, 128) in by:
+        print(f"2 threads vs 1 thread at batch 128: {by[(2, 128)]['tb'] / by[(1, 128)]['tb']:.2f}x")
+    if a.write:
+        write_md(a, rows, meta)
+    return 0
+
+
+def write_md(a, rows, meta):
+    cmd = "python3 bench/compare_mlp.py --reps %d --write%s" % (a.reps, f" --python {a.python}" if a.python != sys.executable else "")
+    lines = [
+        "# Benchmarks",
+        "",
+        "Figures come from one run of the command below on this project's machine; every cell runs",
+        "tensorbox and PyTorch in alternation and reports the median (min-max in brackets). Timings are",
+        "never asserted in tests. Rerun after any engine change.",
+        "",
+        "## Reference MLP training (784-1024-10, Adam, sparse CE from logits), one MNIST epoch",
+        "",
+        f"- Machine: {cpu_model()}",
+        f"- Date: {datetime.date.today().isoformat()}; engine: {meta.get('onednn', '?')}; PyTorch: {meta.get('torch', 'not installed')}",
+        f"- Command: `{cmd}`",
+        "- Share of peak: training-step GEMM FLOPs (3.27 MFLOP/sample) per second over oneDNN sgemm at",
+        "  1024x1024x1024 measured in the same process.",
+        "",
+        "| threads | batch | tensorbox samples/s | PyTorch eager samples/s | tensorbox / PyTorch | share of sgemm peak |",
+        "|---:|---:|---:|---:|---:|---:|",
+    ]
+    for r in rows:
+        pt = f"{r['pt']:.0f} ({r['pt_spread'][0]:.0f}-{r['pt_spread'][1]:.0f})" if r["pt"] else "n/a"
+        ratio = f"{r['tb'] / r['pt']:.2f}x" if r["pt"] else "n/a"
+        lines.append(f"| {r['threads']} | {r['batch']} | {r['tb']:.0f} ({r['tb_spread'][0]:.0f}-{r['tb_spread'][1]:.0f}) | {pt} | {ratio} "
+                     f"| {r['share'] * 100:.1f}% of {r['peak']:.0f} GFLOP/s |")
+    by = {(r["threads"], r["batch"]): r for r in rows}
+    if (1, 128) in by and (2, 128) in by:
+        lines += ["", f"2 threads vs 1 thread at batch 128 (tensorbox): {by[(2, 128)]['tb'] / by[(1, 128)]['tb']:.2f}x."]
+    with open(os.path.join(ROOT, "BENCHMARKS.md"), "w") as f:
+        f.write("\n".join(lines) + "\n")
+    print("wrote BENCHMARKS.md")
+
+
+if __name__ == "__main__":
+    sys.exit(main())

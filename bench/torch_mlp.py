@@ -1,0 +1,74 @@
+"""PyTorch eager twin of mlp_train: the reference MLP over one MNIST epoch, one JSON line.
+
+Best CPU settings for PyTorch: torch.set_num_threads(n), flushed denormals, Adam with its
+fastest available implementation on CPU (fused if this torch has it, else foreach), set_to_none
+zero_grad, and Keras's batching (a fresh permutation each epoch, last partial batch kept).
+
+    python bench/torch_mlp.py --batch-size 128 --threads 1
+"""
+import argparse
+import gzip
+import json
+import os
+import struct
+import time
+
+import numpy as np
+import torch
+
+
+def read_idx(path):
+    with (gzip.open(path) if path.endswith(".gz") else open(path, "rb")) as f:
+        data = f.read()
+    rank = data[3]
+    dims = struct.unpack(">" + "I" * rank, data[4:4 + 4 * rank])
+    return np.frombuffer(data, dtype=np.uint8, offset=4 + 4 * rank).reshape(dims)
+
+
+def main():
+    p = argparse.ArgumentParser()
+    p.add_argument("--batch-size", type=int, default=128)
+    p.add_argument("--threads", type=int, default=1)
+    p.add_argument("--epochs", type=int, default=1)
+    p.add_argument("--samples", type=int, default=60000)
+    p.add_argument("--mnist", default=os.environ.get("TB_MNIST_DIR", os.path.join(os.path.dirname(__file__), "../../shared/data/mnist")))
+    a = p.parse_args()
+    torch.set_num_threads(a.threads)
+    torch.set_flush_denormal(True)
+    torch.manual_seed(1)
+    x = torch.from_numpy(read_idx(os.path.join(a.mnist, "train-images-idx3-ubyte.gz")).reshape(-1, 784).astype(np.float32) / 255.0)
+    y = torch.from_numpy(read_idx(os.path.join(a.mnist, "train-labels-idx1-ubyte.gz")).astype(np.int64))
+    x, y = x[: a.samples].contiguous(), y[: a.samples].contiguous()
+    model = torch.nn.Sequential(torch.nn.Linear(784, 1024), torch.nn.ReLU(), torch.nn.Linear(1024, 10))
+    try:
+        opt = torch.optim.Adam(model.parameters(), lr=1e-3, eps=1e-7, fused=True)
+        impl = "fused"
+    except (RuntimeError, TypeError):
+        opt = torch.optim.Adam(model.parameters(), lr=1e-3, eps=1e-7, foreach=True)
+        impl = "foreach"
+    loss_fn = torch.nn.CrossEntropyLoss()
+
+    def step(xb, yb):
+        opt.zero_grad(set_to_none=True)
+        loss = loss_fn(model(xb), yb)
+        loss.backward()
+        opt.step()
+        return loss
+
+    step(x[: a.batch_size], y[: a.batch_size])  # warm-up, as mlp_train does
+    n = x.shape[0]
+    t0 = time.perf_counter()
+    for _ in range(a.epochs):
+        perm = torch.randperm(n)
+        for b in range(0, n, a.batch_size):
+            idx = perm[b:b + a.batch_size]
+            loss = step(x.index_select(0, idx), y.index_select(0, idx))
+    secs = time.perf_counter() - t0
+    sps = n * a.epochs / secs
+    print(json.dumps({"system": "pytorch", "batch_size": a.batch_size, "threads": a.threads,
+                      "samples_per_s": round(sps, 1), "epoch_s": round(secs / a.epochs, 3),
+                      "final_loss": round(float(loss.detach()), 4), "torch": torch.__version__, "adam": impl}))
+
+
+if __name__ == "__main__":
+    main()
