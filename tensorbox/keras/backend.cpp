@@ -10,9 +10,10 @@ std::mutex g_mu;
 std::map<std::string, int> g_uids;
 }  // namespace
 
-std::string unique_object_name(const std::string& prefix) {
+std::string unique_object_name(const std::string& prefix, bool zero_based) {
   std::lock_guard<std::mutex> lock(g_mu);
   const int n = g_uids[prefix]++;
+  if (!zero_based) return prefix + "_" + std::to_string(n + 1);
   return n == 0 ? prefix : prefix + "_" + std::to_string(n);
 }
 

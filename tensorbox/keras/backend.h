@@ -11,8 +11,9 @@ namespace tb::keras::backend {
 inline constexpr double kEpsilon = 1e-7;  // keras.backend.epsilon()
 inline constexpr const char* kFloatx = "float32";
 
-// "dense", "dense_1", "dense_2" ... per prefix, as Keras names layers and models.
-std::string unique_object_name(const std::string& prefix);
+// "dense", "dense_1", "dense_2" ... per prefix, as Keras names layers and models; with
+// zero_based=false "input_1", "input_2" ... (Keras's InputLayer names).
+std::string unique_object_name(const std::string& prefix, bool zero_based = true);
 void clear_session();
 // "Dense" -> "dense", "BatchNormalization" -> "batch_normalization".
 std::string to_snake_case(const std::string& class_name);

@@ -224,7 +224,7 @@ std::shared_ptr<callbacks::History> Model::fit(const Tensor& x_in, const Tensor&
     }
     epoch_logs = logs;
     if (x_val.defined() && (epoch + 1) % std::max(1, o.validation_freq) == 0) {
-      const Logs val = run_test(x_val, y_val, batch_size_of(o.validation_batch_size.has_value() ? o.validation_batch_size : bs, "fit"), 0, nullptr);
+      const Logs val = run_test(x_val, y_val, batch_size_of(o.validation_batch_size.value_or(bs), "fit"), 0, nullptr);
       for (const auto& [k, v] : val) epoch_logs.set("val_" + k, v);
     }
     cbs.each([&](callbacks::Callback& c) { c.on_epoch_end(epoch, epoch_logs); });

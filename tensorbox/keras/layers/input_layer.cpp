@@ -1,9 +1,13 @@
 #include "tensorbox/keras/layers/input_layer.h"
 
+#include "tensorbox/keras/backend.h"
+
 namespace tb::keras::layers {
 
 InputLayer::InputLayer(std::vector<int64_t> shape, const InputLayerOptions& o)
-    : Layer("InputLayer", BaseOptions{shape, o.name.empty() ? "" : o.name, true, o.dtype}) {
+    : Layer("InputLayer",
+            BaseOptions{shape, o.name.empty() ? backend::unique_object_name("input", /*zero_based=*/false) : o.name,
+                        true, o.dtype}) {
   for (int64_t d : shape)
     if (d < -1 || d == 0)
       throw ValueError("InputLayer: invalid dimension in shape " + Shape(shape).to_string());

@@ -131,7 +131,7 @@ TEST_F(LayersTest, FlattenReshapeInput) {
   EXPECT_EQ(in(Tensor::zeros({3, 28, 28})).shape(), (Shape{3, 28, 28}));
   EXPECT_THROW(in(Tensor::zeros({3, 28, 27})), ValueError);
   EXPECT_EQ(in.get_config().dump(),
-            R"({"batch_input_shape":[null,28,28],"dtype":"float32","sparse":false,"ragged":false,"name":"input_layer"})");
+            R"({"batch_input_shape":[null,28,28],"dtype":"float32","sparse":false,"ragged":false,"name":"input_1"})");
 }
 
 TEST_F(LayersTest, TrainableFlagMovesWeights) {

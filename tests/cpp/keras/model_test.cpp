@@ -83,6 +83,20 @@ TEST_F(ModelTest, ValidationSplitTakesTheLastRowsBeforeShuffling) {
   EXPECT_NEAR(h->history["val_accuracy"].back(), direct.at("accuracy"), 1e-9);
 }
 
+TEST_F(ModelTest, ValidationDataWithoutShuffling) {
+  const Data train = make_data(90, 1), val = make_data(30, 2);
+  auto m = make_model();
+  auto h = m->fit(train.x, train.y, {.batch_size = 30, .epochs = 2, .verbose = 0, .validation_data = std::make_pair(val.x, val.y),
+                                     .shuffle = false});
+  const Logs direct = m->evaluate(val.x, val.y, {.batch_size = 7, .verbose = 0});
+  EXPECT_NEAR(h->history["val_loss"].back(), direct.at("loss"), 1e-6) << "batch size does not change a weighted mean";
+  // Without shuffling, the same run twice gives the same weights even without reseeding.
+  auto again = make_model();
+  again->fit(train.x, train.y, {.batch_size = 30, .epochs = 2, .verbose = 0, .shuffle = false});
+  EXPECT_EQ(testing::values(again->get_weights()[0]), testing::values(m->get_weights()[0]));
+  EXPECT_THROW(m->fit(train.x, train.y, {.verbose = 0, .validation_data = std::make_pair(val.x, train.y)}), ValueError);
+}
+
 TEST_F(ModelTest, LastPartialBatchIsKept) {
   const Data d = make_data(70);
   auto m = make_model();
