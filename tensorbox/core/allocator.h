@@ -22,6 +22,7 @@ class CachingAllocator {
   static constexpr size_t kAlignment = 64;
   // Blocks kept for reuse stay below this many bytes; beyond it frees go to the OS.
   static constexpr size_t kMaxCachedBytes = size_t(2) << 30;
+  static constexpr size_t kHugePage = size_t(2) << 20;
 
   void* allocate(size_t bytes);
   void deallocate(void* p, size_t bytes);
