@@ -17,20 +17,27 @@ void for_rows(int64_t rows, int64_t C, F&& f) {
   for (int64_t r = 0; r < rows; ++r) f(r);
 }
 
+// The max of one row and the sum of exp(x - max); the exponentials are kept in `exps`.
+template <class T>
+std::pair<T, T> max_and_sum_exp(const T* in, int64_t C, T* exps) {
+  T m = -INFINITY;
+  for (int64_t j = 0; j < C; ++j) m = in[j] > m ? in[j] : m;
+  T s = 0;
+  for (int64_t j = 0; j < C; ++j) s += (exps[j] = std::exp(in[j] - m));
+  return {m, s};
+}
+
 template <class T>
 void softmax_rows(const T* x, T* y, int64_t rows, int64_t C, bool log) {
   for_rows<T>(rows, C, [&](int64_t r) {
     const T* in = x + r * C;
     T* out = y + r * C;
-    T m = -INFINITY;
-    for (int64_t j = 0; j < C; ++j) m = in[j] > m ? in[j] : m;
-    T s = 0;
-    for (int64_t j = 0; j < C; ++j) s += std::exp(in[j] - m);
+    const auto [m, s] = max_and_sum_exp(in, C, out);
     if (log) {
       const T ls = std::log(s);
       for (int64_t j = 0; j < C; ++j) out[j] = in[j] - m - ls;
     } else {
-      for (int64_t j = 0; j < C; ++j) out[j] = std::exp(in[j] - m) / s;
+      for (int64_t j = 0; j < C; ++j) out[j] /= s;
     }
   });
 }
@@ -42,10 +49,7 @@ void xent_rows(const Tensor* sparse, const T* dense, const T* x, T* loss, T* bac
   for_rows<T>(rows, C, [&](int64_t r) {
     const T* in = x + r * C;
     T* g = back + r * C;
-    T m = -INFINITY;
-    for (int64_t j = 0; j < C; ++j) m = in[j] > m ? in[j] : m;
-    T s = 0;
-    for (int64_t j = 0; j < C; ++j) s += (g[j] = std::exp(in[j] - m));
+    const auto [m, s] = max_and_sum_exp(in, C, g);
     const T lse = m + std::log(s);
     if (sparse) {
       const int64_t k = index_at(*sparse, r);
