@@ -51,7 +51,7 @@ Tensor sparse_categorical_accuracy(const Tensor& y_true, const Tensor& y_pred) {
   Tensor labels = y_true;
   if (labels.rank() == y_pred.rank() && labels.dim(-1) == 1) labels = ops::squeeze(labels, {-1});
   const Tensor pred = ops::argmax(y_pred, -1);
-  const Tensor lab = is_floating(labels.dtype()) ? ops::cast(labels, DType::int64) : ops::cast(labels, DType::int64);
+  const Tensor lab = ops::cast(labels, DType::int64);
   if (lab.shape() != pred.shape())
     throw ValueError("sparse_categorical_accuracy: labels of shape " + y_true.shape().to_string() +
                      " do not match predictions of shape " + y_pred.shape().to_string());

@@ -22,7 +22,8 @@ void Sequential::add(layers::LayerRef ref) {
   layers_.push_back(l);
   built_ = false;
   // Build as soon as the input shape is known, as Keras does, so summary() works at once.
-  if (auto s = model_input_shape()) build(*s);
+  // (Qualified: add() also runs from the constructor, where virtual calls do not dispatch.)
+  if (auto s = Sequential::model_input_shape()) Sequential::build(*s);
 }
 
 void Sequential::pop() {
