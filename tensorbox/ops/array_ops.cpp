@@ -86,6 +86,33 @@ Tensor gather(const Tensor& params, const Tensor& indices, int64_t axis_in) {
   return y;
 }
 
+Tensor take_along_axis(const Tensor& x, const Tensor& indices, int64_t axis_in) {
+  if (indices.dtype() != DType::int32 && indices.dtype() != DType::int64)
+    throw InvalidArgumentError("take_along_axis: indices must be int32 or int64, got " +
+                               std::string(dtype_name(indices.dtype())));
+  const int64_t axis = x.shape().normalize_axis(axis_in);
+  bool ok = indices.rank() == x.rank();
+  for (int64_t d = 0; ok && d < x.rank(); ++d)
+    ok = d == axis || indices.shape().dims()[size_t(d)] == x.shape().dims()[size_t(d)];
+  if (!ok)
+    throw InvalidArgumentError("take_along_axis: indices of shape " + indices.shape().to_string() +
+                               " must match x of shape " + x.shape().to_string() + " except along axis " +
+                               std::to_string(axis));
+  const int64_t dim = x.shape().dims()[size_t(axis)];
+  for (int64_t i = 0; i < indices.size(); ++i) {
+    const int64_t v = k::index_at(indices, i);
+    if (v < 0 || v >= dim)
+      throw InvalidArgumentError("take_along_axis: indices[" + std::to_string(i) + "] = " + std::to_string(v) +
+                                 " is not in [0, " + std::to_string(dim) + ") for x of shape " + x.shape().to_string());
+  }
+  Tensor y = k::take_along_axis(x, indices, axis);
+  if (recording())
+    record("TakeAlongAxis", {x, indices}, {y}, [indices, axis, s = x.shape()](const Grads& g) {
+      return Grads{k::put_along_axis_add(g[0], indices, axis, s), Tensor()};
+    });
+  return y;
+}
+
 Tensor concat(const std::vector<Tensor>& xs, int64_t axis_in) {
   if (xs.empty()) throw InvalidArgumentError("concat: needs at least one tensor");
   const int64_t axis = xs[0].shape().normalize_axis(axis_in);

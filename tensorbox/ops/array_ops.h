@@ -18,6 +18,10 @@ Tensor transpose(const Tensor& x, std::vector<int64_t> perm = {});  // default: 
 Tensor slice(const Tensor& x, const std::vector<int64_t>& begin, std::vector<int64_t> size);
 // tf.gather(params, indices, axis): indices int32/int64, each in [0, params.shape[axis]).
 Tensor gather(const Tensor& params, const Tensor& indices, int64_t axis = 0);
+// np.take_along_axis / tf.experimental.numpy.take_along_axis: picks one element per
+// position along `axis` (e.g. each row's label score). indices: int32/int64 of x's rank,
+// equal to x's shape except along `axis`, each in [0, x.shape[axis]).
+Tensor take_along_axis(const Tensor& x, const Tensor& indices, int64_t axis);
 Tensor concat(const std::vector<Tensor>& xs, int64_t axis);
 Tensor one_hot(const Tensor& indices, int64_t depth, double on_value = 1.0,
                double off_value = 0.0, DType dtype = DType::float32);

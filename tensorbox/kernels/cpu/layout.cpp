@@ -1,6 +1,7 @@
 #include "tensorbox/kernels/cpu/layout.h"
 
 #include <cstring>
+#include <type_traits>
 
 #include "tensorbox/core/threading.h"
 
@@ -163,6 +164,49 @@ Tensor scatter_add(const Tensor& updates, const Tensor& indices, int64_t axis, i
           for (int64_t k = 0; k < g.inner; ++k)
             dst[k] = store_c<T>(load_c(dst[k]) + load_c(src[k]));
         }
+    }
+  });
+  return y;
+}
+
+namespace {
+// Flat offset in a tensor of shape `full` of output element i of `idx_shape`, with the
+// coordinate along `axis` replaced by `k`.
+int64_t along_axis_offset(const Shape& idx_shape, const Shape& full, int64_t axis, int64_t i, int64_t k) {
+  int64_t off = 0, stride = 1;
+  for (int64_t d = idx_shape.rank() - 1; d >= 0; --d) {
+    const int64_t dim = idx_shape.dims()[size_t(d)];
+    const int64_t coord = i % dim;
+    i /= dim;
+    off += (d == axis ? k : coord) * stride;
+    stride *= full.dims()[size_t(d)];
+  }
+  return off;
+}
+}  // namespace
+
+Tensor take_along_axis(const Tensor& x, const Tensor& indices, int64_t axis) {
+  Tensor y = Tensor::empty(indices.shape(), x.dtype());
+  const size_t es = dtype_size(x.dtype());
+  const char* src = static_cast<const char*>(x.raw_data());
+  char* dst = static_cast<char*>(y.raw_data());
+  for (int64_t i = 0, n = indices.size(); i < n; ++i)
+    std::memcpy(dst + size_t(i) * es,
+                src + size_t(along_axis_offset(indices.shape(), x.shape(), axis, i, index_at(indices, i))) * es, es);
+  return y;
+}
+
+Tensor put_along_axis_add(const Tensor& g, const Tensor& indices, int64_t axis, const Shape& shape) {
+  Tensor y = Tensor::zeros(shape, g.dtype());
+  visit_dtype(g.dtype(), [&](auto tag) {
+    using T = decltype(tag);
+    if constexpr (!std::is_same_v<T, bool>) {
+      const T* pg = static_cast<const T*>(g.raw_data());
+      T* py = static_cast<T*>(y.raw_data());
+      for (int64_t i = 0, n = indices.size(); i < n; ++i) {
+        T& dst = py[along_axis_offset(indices.shape(), shape, axis, i, index_at(indices, i))];
+        dst = store_c<T>(load_c(dst) + load_c(pg[i]));
+      }
     }
   });
   return y;

@@ -26,6 +26,11 @@ Tensor broadcast_to(const Tensor& x, const Shape& shape);
 Tensor gather(const Tensor& params, const Tensor& indices, int64_t axis);
 // Sums rows of `updates` into a zero tensor whose `axis` has size `dim` (gather's gradient).
 Tensor scatter_add(const Tensor& updates, const Tensor& indices, int64_t axis, int64_t dim);
+// np.take_along_axis: out[..., i, ...] = x[..., indices[..., i, ...], ...] along `axis`;
+// indices has x's rank and x's dims except along `axis` (range-checked by the op).
+Tensor take_along_axis(const Tensor& x, const Tensor& indices, int64_t axis);
+// Its gradient: g summed into a zero tensor of `shape` at the taken positions.
+Tensor put_along_axis_add(const Tensor& g, const Tensor& indices, int64_t axis, const Shape& shape);
 Tensor one_hot(const Tensor& indices, int64_t depth, double on, double off, DType dtype);
 // Reads index i of an int32/int64 tensor as int64.
 int64_t index_at(const Tensor& indices, int64_t i);

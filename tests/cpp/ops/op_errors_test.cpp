@@ -61,6 +61,10 @@ TEST(OpErrors, Layout) {
   expect_error<InvalidArgumentError>([] { ops::gather(Tensor::zeros({4, 5}), Tensor::from_vector<int64_t>({0, 4}, {2}), 0); },
                                      {"indices[1] = 4", "[0, 4)"});
   expect_error<InvalidArgumentError>([] { ops::concat({Tensor::zeros({2, 3}), Tensor::zeros({2, 4})}, 0); }, {"concat", "(2, 4)"});
+  expect_error<InvalidArgumentError>([] { ops::take_along_axis(Tensor::zeros({2, 3}), Tensor::from_vector<int64_t>({0, 3}, {2, 1}), 1); },
+                                     {"indices[1] = 3", "[0, 3)"});
+  expect_error<InvalidArgumentError>([] { ops::take_along_axis(Tensor::zeros({2, 3}), Tensor::zeros({3, 1}, DType::int64), 1); },
+                                     {"(3, 1)", "(2, 3)"});
   expect_error<InvalidArgumentError>([] { ops::reshape(Tensor::zeros({2, 3}), {4}); }, {"(2, 3)", "(4,)"});
   expect_error<InvalidArgumentError>([] { ops::reduce_sum(Tensor::zeros({2, 3}), {2}); }, {"axis 2", "(2, 3)"});
   expect_error<InvalidArgumentError>([] { ops::squeeze(Tensor::zeros({2, 3}), {1}); }, {"squeeze", "size 3"});

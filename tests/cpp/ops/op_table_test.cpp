@@ -381,6 +381,20 @@ std::vector<OpCase> build_cases() {
                             for (int64_t k = 0; k < 3; ++k) out.push_back(v[size_t((o * 5 + idx) * 3 + k)]);
                         return RefOut{Shape{2, 4, 3}, out};
                       }));
+  {
+    // Picks columns 2, 0, 0 of rows 0..2 (and along axis 0 for the second shape set).
+    OpCase c = layout("take_along_axis", {{{3, 4}}}, [](const Inputs& in) {
+      return ops::take_along_axis(in[0], Tensor::from_vector<int64_t>({2, 0, 0, 3, 3, 1}, {3, 2}), 1);
+    }, [](const Inputs& in) {
+      const auto v = values(in[0]);
+      const int64_t idx[3][2] = {{2, 0}, {0, 3}, {3, 1}};
+      std::vector<double> out;
+      for (int r = 0; r < 3; ++r)
+        for (int j = 0; j < 2; ++j) out.push_back(v[size_t(r * 4 + idx[r][j])]);
+      return RefOut{Shape{3, 2}, out};
+    });
+    cs.push_back(c);
+  }
   cs.push_back(layout("concat_axis1", {{{2, 3}, {2, 1}}, {{0, 2}, {0, 3}}},
                       [](const Inputs& in) { return ops::concat({in[0], in[1]}, 1); },
                       [](const Inputs& in) {
