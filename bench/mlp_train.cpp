@@ -9,6 +9,7 @@
 #include <string>
 
 #include "tensorbox/kernels/cpu/matmul.h"
+#include "tensorbox/kernels/cpu/simd.h"
 #include "tensorbox/tensorbox.h"
 
 using namespace tb;
@@ -75,12 +76,13 @@ int main(int argc, char** argv) {
   // W2 grad, and the hidden gradient g@W2^T. The input gradient is skipped (nothing asks for it).
   const double flops_per_sample = 2.0 * (784.0 * 1024 * 2 + 1024.0 * 10 * 3);
   const double peak = sgemm_gflops(1024, 1024, 1024, false, false);
+  const double fma_peak = kernels::cpu::simd::fma_peak_gflops();  // one core
   const double fwd = sgemm_gflops(batch, 784, 1024, false, false);
   const double wgrad = sgemm_gflops(784, batch, 1024, true, false);
   std::printf("{\"system\": \"tensorbox\", \"batch_size\": %lld, \"threads\": %d, \"samples_per_s\": %.1f, "
               "\"epoch_s\": %.3f, \"final_loss\": %.4f, \"step_gflops\": %.1f, \"sgemm_peak_gflops\": %.1f, "
-              "\"sgemm_fwd_gflops\": %.1f, \"sgemm_wgrad_gflops\": %.1f, \"onednn\": \"%s\"}\n",
+              "\"sgemm_fwd_gflops\": %.1f, \"sgemm_wgrad_gflops\": %.1f, \"fma_peak_gflops_per_core\": %.1f, \"onednn\": \"%s\"}\n",
               (long long)batch, threads, sps, secs / epochs, h->history["loss"].back(), sps * flops_per_sample / 1e9,
-              peak, fwd, wgrad, kernels::cpu::onednn_info().c_str());
+              peak, fwd, wgrad, fma_peak, kernels::cpu::onednn_info().c_str());
   return 0;
 }

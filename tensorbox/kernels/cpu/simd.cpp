@@ -7,6 +7,7 @@
 #include "hwy/highway.h"
 #include "hwy/contrib/math/math-inl.h"
 
+#include <chrono>
 #include <cmath>
 #include <cstring>
 
@@ -215,6 +216,31 @@ void SgdF32(float* var, float* mom, const float* g, int64_t n, float lr, float m
   }
 }
 
+double FmaPeakGflops(int64_t iters) {
+  // Twelve independent FMA chains held in registers: enough in flight to cover FMA latency
+  // on current x86 cores, so the loop runs at the FMA units' throughput. (The disassembly
+  // must show twelve FMAs in the loop body.)
+  const DF d;
+  const auto b = hn::Set(d, 1.0000001f), c = hn::Set(d, 1e-7f);
+  // Distinct starting values, or the compiler folds the identical chains into one.
+  auto a0 = hn::Set(d, 0.0f), a1 = hn::Set(d, 1.0f), a2 = hn::Set(d, 2.0f), a3 = hn::Set(d, 3.0f);
+  auto a4 = hn::Set(d, 4.0f), a5 = hn::Set(d, 5.0f), a6 = hn::Set(d, 6.0f), a7 = hn::Set(d, 7.0f);
+  auto a8 = hn::Set(d, 8.0f), a9 = hn::Set(d, 9.0f), a10 = hn::Set(d, 10.0f), a11 = hn::Set(d, 11.0f);
+  const auto t0 = std::chrono::steady_clock::now();
+  for (int64_t k = 0; k < iters; ++k) {
+    a0 = hn::MulAdd(a0, b, c); a1 = hn::MulAdd(a1, b, c); a2 = hn::MulAdd(a2, b, c);
+    a3 = hn::MulAdd(a3, b, c); a4 = hn::MulAdd(a4, b, c); a5 = hn::MulAdd(a5, b, c);
+    a6 = hn::MulAdd(a6, b, c); a7 = hn::MulAdd(a7, b, c); a8 = hn::MulAdd(a8, b, c);
+    a9 = hn::MulAdd(a9, b, c); a10 = hn::MulAdd(a10, b, c); a11 = hn::MulAdd(a11, b, c);
+  }
+  const double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+  const auto sum = hn::Add(hn::Add(hn::Add(a0, a1), hn::Add(a2, a3)), hn::Add(hn::Add(a4, a5), hn::Add(a6, a7)));
+  // Every lane feeds the result, or the compiler may narrow the loop to the lanes it needs.
+  volatile float sink = hn::GetLane(hn::SumOfLanes(d, hn::Add(sum, hn::Add(hn::Add(a8, a9), hn::Add(a10, a11)))));
+  (void)sink;
+  return double(iters) * 12 * 2 * double(hn::Lanes(d)) / secs / 1e9;
+}
+
 }  // namespace tb::kernels::cpu::simd::HWY_NAMESPACE
 HWY_AFTER_NAMESPACE();
 
@@ -228,6 +254,9 @@ HWY_EXPORT(SumF32);
 HWY_EXPORT(MaxF32);
 HWY_EXPORT(AdamF32);
 HWY_EXPORT(SgdF32);
+HWY_EXPORT(FmaPeakGflops);
+
+double fma_peak_gflops() { return HWY_DYNAMIC_DISPATCH(FmaPeakGflops)(20'000'000); }
 
 bool unary_f32(int op, const float* x, float* y, int64_t n) {
   return HWY_DYNAMIC_DISPATCH(UnaryF32)(op, x, y, n);

@@ -26,4 +26,8 @@ void adamw_f32(float* var, float* m, float* v, float* vhat, const float* g, int6
 void sgd_f32(float* var, float* mom, const float* g, int64_t n, float lr, float momentum,
              bool nesterov);
 
+// Single-core float32 FMA throughput of the SIMD target this CPU runs (GFLOP/s), measured
+// with a register-only loop (~0.1 s): the machine limit benchmarks and `doctor` report.
+double fma_peak_gflops();
+
 }  // namespace tb::kernels::cpu::simd
