@@ -132,7 +132,7 @@ def write_md(a, rows, meta):
         "- A training step of the reference MLP is almost all GEMM: at batch 128 on 1 thread, `perf record`",
         "  over 900 steps shows 88% of the time in oneDNN's JIT GEMM code, 7% in the fused Adam update and",
         "  5% in everything else (tape, small kernels, batch gathering). oneDNN's 1-thread sgemm runs at",
-        f"  {100 * statistics.median(r['peak'] for r in rows if r['threads'] == 1) / statistics.median(r['fma'] for r in rows):.0f}% of this core's FMA peak, so against",
+        f"  {100 * statistics.median(r['peak'] / r['threads'] for r in rows) / statistics.median(r['fma'] for r in rows):.0f}% of this core's FMA peak (per thread), so against",
         "  PyTorch, whose GEMMs are as fast, the ratio is bounded by how much of PyTorch's step is overhead:",
         "  large at batch 32, small at batch 512.",
     ]
