@@ -3,7 +3,9 @@
 //
 // Denormals are flushed to zero (FTZ/DAZ), as TensorFlow does: Adam's second moments decay
 // into the denormal range and would otherwise run about 2x slower. The mode is per thread,
-// so it is set on every pool thread whenever the pool is (re)sized.
+// so it is set on every pool thread whenever the pool is (re)sized. Worker threads are also
+// pinned one per allowed CPU (unless OMP_PROC_BIND, OMP_PLACES or GOMP_CPU_AFFINITY say
+// otherwise); the calling thread is left free.
 //
 //   tb::set_num_threads(2);
 //   int n = tb::get_num_threads();
