@@ -51,7 +51,7 @@ void with_unary(UnaryOp op, Loop&& loop) {
     case UnaryOp::neg: return loop([](C x) { return C(-x); });
     case UnaryOp::abs: return loop([](C x) { return x < C(0) ? C(-x) : x; });
     case UnaryOp::square: return loop([](C x) { return C(x * x); });
-    case UnaryOp::relu: return loop([](C x) { return x > C(0) ? x : C(0); });
+    case UnaryOp::relu: return loop([](C x) { return x < C(0) ? C(0) : x; });  // NaN stays NaN
     case UnaryOp::sign: return loop([](C x) { return C((x > C(0)) - (x < C(0))); });
     case UnaryOp::logical_not: return loop([](C x) { return C(x == C(0)); });
     default:

@@ -74,8 +74,8 @@ bool UnaryF32(int op, const float* x, float* y, int64_t n) {
     case UnaryOp::square: map1(x, y, n, [](auto, auto v) { return hn::Mul(v, v); }); return true;
     case UnaryOp::tanh: map1(x, y, n, [](auto d, auto v) { return hn::Tanh(d, v); }); return true;
     case UnaryOp::sigmoid: map1(x, y, n, [](auto d, auto v) { return Sigmoid(d, v); }); return true;
-    case UnaryOp::relu:
-      map1(x, y, n, [](auto d, auto v) { return hn::Max(v, hn::Zero(d)); });
+    case UnaryOp::relu:  // NaN stays NaN, as in TensorFlow (x86 max would return the 0)
+      map1(x, y, n, [](auto d, auto v) { return hn::IfThenZeroElse(hn::Lt(v, hn::Zero(d)), v); });
       return true;
     case UnaryOp::swish:
       map1(x, y, n, [](auto d, auto v) { return hn::Mul(v, Sigmoid(d, v)); });
@@ -90,8 +90,13 @@ bool BinaryF32(int op, const float* a, bool as, const float* b, bool bs, float* 
     case BinaryOp::sub: map2(a, as, b, bs, y, n, [](auto, auto p, auto q) { return hn::Sub(p, q); }); return true;
     case BinaryOp::mul: map2(a, as, b, bs, y, n, [](auto, auto p, auto q) { return hn::Mul(p, q); }); return true;
     case BinaryOp::div: map2(a, as, b, bs, y, n, [](auto, auto p, auto q) { return hn::Div(p, q); }); return true;
-    case BinaryOp::maximum: map2(a, as, b, bs, y, n, [](auto, auto p, auto q) { return hn::Max(p, q); }); return true;
-    case BinaryOp::minimum: map2(a, as, b, bs, y, n, [](auto, auto p, auto q) { return hn::Min(p, q); }); return true;
+    // NaN in either operand gives NaN, as in TensorFlow (x86 max/min return the second).
+    case BinaryOp::maximum:
+      map2(a, as, b, bs, y, n, [](auto, auto p, auto q) { return hn::IfThenElse(hn::IsNaN(p), p, hn::Max(p, q)); });
+      return true;
+    case BinaryOp::minimum:
+      map2(a, as, b, bs, y, n, [](auto, auto p, auto q) { return hn::IfThenElse(hn::IsNaN(p), p, hn::Min(p, q)); });
+      return true;
     case BinaryOp::relu_grad:
       map2(a, as, b, bs, y, n, [](auto d, auto g, auto x) {
         return hn::IfThenElseZero(hn::Gt(x, hn::Zero(d)), g);

@@ -1,4 +1,6 @@
 // Bad input to ops: each error names the op and the shapes or values involved.
+#include <cmath>
+
 #include <gtest/gtest.h>
 
 #include "tensorbox/core/threading.h"
@@ -82,6 +84,29 @@ TEST(Runtime, DenormalsAreFlushed) {
   const Tensor tiny = Tensor::full({16}, 1e-40, DType::float32);  // a float32 denormal
   const Tensor y = ops::mul(tiny, Tensor::scalar(1.0));
   EXPECT_EQ(y.element(0), 0.0) << "FTZ/DAZ should treat denormal input as zero";
+}
+
+TEST(Ops, NaNPropagatesLikeTensorFlow) {
+  // 100 elements reach the SIMD float32 kernels; float64 takes the scalar loops.
+  for (DType dt : {DType::float32, DType::float64}) {
+    std::vector<double> v(100, 1.0);
+    v[37] = NAN;
+    const Tensor x = ops::cast(Tensor::from_vector<double>(v, {100}), dt);
+    const Tensor one = ops::cast(Tensor::full({100}, 2.0, DType::float64), dt);
+    for (const Tensor& y : {ops::relu(x), ops::maximum(x, one), ops::maximum(one, x), ops::minimum(x, one),
+                            ops::minimum(one, x)}) {
+      EXPECT_TRUE(std::isnan(y.element(37))) << dtype_name(dt);
+      EXPECT_FALSE(std::isnan(y.element(36))) << dtype_name(dt);
+    }
+    EXPECT_EQ(ops::maximum(x, one).element(0), 2.0);
+    EXPECT_EQ(ops::relu(ops::neg(x)).element(0), 0.0);
+  }
+  // The fused Dense GEMM + relu maps NaN to 0, as TensorFlow 2.12's oneDNN-fused MatMul+Relu
+  // does inside tf.function (and so inside fit); TensorFlow's eager Relu keeps NaN, as ops::relu.
+  const Tensor xin = Tensor::from_vector<float>({NAN, 1}, {1, 2});
+  const Tensor y = ops::dense(xin, Tensor::full({2, 3}, 1.0), Tensor::zeros({3}), "relu");
+  EXPECT_EQ(y.element(0), 0.0);
+  EXPECT_TRUE(std::isnan(ops::dense(xin, Tensor::full({2, 3}, 1.0), Tensor::zeros({3}), "linear").element(0)));
 }
 
 TEST(Ops, DropoutKeepsExpectationAndZeroes) {
