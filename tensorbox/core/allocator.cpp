@@ -13,7 +13,9 @@ size_t CachingAllocator::round_size(size_t bytes) {
   // Four size classes per power of two: at most 25% waste, few distinct lists.
   const size_t pow2 = std::bit_floor(bytes);
   const size_t quarter = pow2 / 4;
-  return (bytes + quarter - 1) / quarter * quarter;
+  const size_t rounded = (bytes + quarter - 1) / quarter * quarter;
+  // aligned_alloc wants a size that is a multiple of the alignment: whole huge pages up there.
+  return rounded >= kHugePage ? (rounded + kHugePage - 1) / kHugePage * kHugePage : rounded;
 }
 
 void* CachingAllocator::allocate(size_t bytes) {

@@ -34,6 +34,12 @@ TEST(Tensor, AllocatorReusesFreedBlocks) {
   Tensor again = Tensor::empty({1 << 20});
   EXPECT_EQ(again.raw_data(), first);
   EXPECT_GE(CachingAllocator::round_size(5000), 5000u);
+  // aligned_alloc needs sizes that are multiples of the alignment (64 B, or 2 MiB for huge blocks).
+  for (size_t b : {size_t(1), size_t(100), size_t(5000), size_t(3211264), size_t(3) << 20, (size_t(7) << 20) + 1}) {
+    const size_t r = CachingAllocator::round_size(b);
+    EXPECT_GE(r, b);
+    EXPECT_EQ(r % (r >= CachingAllocator::kHugePage ? CachingAllocator::kHugePage : CachingAllocator::kAlignment), 0u) << b;
+  }
   EXPECT_LE(CachingAllocator::round_size(5000), 5000u * 5 / 4 + 64);
 }
 
