@@ -91,7 +91,7 @@ class Model : public layers::Layer {
   const std::vector<std::shared_ptr<metrics::Metric>>& metrics() const { return metric_objs_; }
 
  protected:
-  // Output shape for a batch_input_shape; empty when the model is not built.
+  // The batch input shape the model was declared with (first layer's input_shape), if any.
   virtual std::optional<Shape> model_input_shape() const = 0;
 
  private:
