@@ -66,8 +66,6 @@ double Generator::normal() {
   return r * std::cos(2.0 * M_PI * u2);
 }
 
-Generator Generator::split() { return Generator(next_u64()); }
-
 Generator& global_generator() {
   static Generator g(uint64_t(std::chrono::steady_clock::now().time_since_epoch().count()));
   return g;

@@ -24,9 +24,6 @@ class Generator {
   double uniform01();  // [0, 1), 53 bits
   float uniform01f();  // [0, 1), 24 bits
   double normal();     // N(0, 1)
-  // A generator for a sub-stream (e.g. one per dropout call), so parallel consumers stay
-  // deterministic whatever the order they run in.
-  Generator split();
 
  private:
   uint64_t s_[4];

@@ -34,9 +34,8 @@ optimizers::Optimizer& Model::optimizer() const {
 
 void Model::check_compiled(const char* what) const {
   if (!optimizer_)
-    throw FailedPreconditionError(std::string("You must compile your model before ") +
-                                  (std::string(what) == "evaluate" ? "testing" : "training/testing") +
-                                  ". Use `model.compile(optimizer, loss)`.");
+    throw FailedPreconditionError(std::string(what) + ": you must compile your model before training/testing. "
+                                  "Use `model.compile(optimizer, loss)`.");
 }
 
 void Model::check_xy(const Tensor& x, const Tensor& y, const char* what) const {

@@ -79,7 +79,7 @@ void apply_adam(Tensor& var, Tensor& m, Tensor& v, Tensor* vhat, const Tensor& g
     float* ph = vhat ? vhat->data<float>() : nullptr;
     const float* pg = grad.data<float>();
     chunked(var.size(), [&](int64_t b, int64_t n) {
-      simd::adamw_f32(pv + b, pm + b, ps + b, ph ? ph + b : nullptr, pg + b, n, float(alpha),
+      simd::adam_f32(pv + b, pm + b, ps + b, ph ? ph + b : nullptr, pg + b, n, float(alpha),
                       float(h.beta_1), float(h.beta_2), float(h.epsilon), float(lr_wd));
     });
     return;

@@ -275,11 +275,7 @@ void accumulate_f32(const float* x, float* y, int64_t n) {
 float sum_f32(const float* x, int64_t n) { return HWY_DYNAMIC_DISPATCH(SumF32)(x, n); }
 float max_f32(const float* x, int64_t n) { return HWY_DYNAMIC_DISPATCH(MaxF32)(x, n); }
 void adam_f32(float* var, float* m, float* v, float* vhat, const float* g, int64_t n, float alpha,
-              float beta1, float beta2, float epsilon) {
-  HWY_DYNAMIC_DISPATCH(AdamF32)(var, m, v, vhat, g, n, alpha, beta1, beta2, epsilon, 0.0f);
-}
-void adamw_f32(float* var, float* m, float* v, float* vhat, const float* g, int64_t n,
-               float alpha, float beta1, float beta2, float epsilon, float lr_wd) {
+              float beta1, float beta2, float epsilon, float lr_wd) {
   HWY_DYNAMIC_DISPATCH(AdamF32)(var, m, v, vhat, g, n, alpha, beta1, beta2, epsilon, lr_wd);
 }
 void sgd_f32(float* var, float* mom, const float* g, int64_t n, float lr, float momentum,

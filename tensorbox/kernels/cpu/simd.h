@@ -17,11 +17,9 @@ float sum_f32(const float* x, int64_t n);
 float max_f32(const float* x, int64_t n);
 
 // One fused Adam step over n elements (keras-facts.md 1.3); vhat is null unless amsgrad.
+// lr_wd = learning_rate * weight_decay applies AdamW's decoupled decay first (0 for Adam).
 void adam_f32(float* var, float* m, float* v, float* vhat, const float* g, int64_t n, float alpha,
-              float beta1, float beta2, float epsilon);
-// AdamW: the same with decoupled weight decay applied first: var -= lr_wd * var.
-void adamw_f32(float* var, float* m, float* v, float* vhat, const float* g, int64_t n,
-               float alpha, float beta1, float beta2, float epsilon, float lr_wd);
+              float beta1, float beta2, float epsilon, float lr_wd);
 // SGD with Keras momentum (keras-facts.md 1.4); momentum == 0 means plain SGD (mom unused).
 void sgd_f32(float* var, float* mom, const float* g, int64_t n, float lr, float momentum,
              bool nesterov);

@@ -10,8 +10,8 @@
 namespace tb::kernels::cpu {
 namespace {
 
-// Runs f(row_in, row_out, C) on each of the rows of a [rows, C] float32/float64 view.
-template <class T, class F>
+// Runs f(r) for each row r of a [rows, C] view, in parallel when the view is large.
+template <class F>
 void for_rows(int64_t rows, int64_t C, F&& f) {
 #pragma omp parallel for schedule(static) if (rows * C > kParallelGrain)
   for (int64_t r = 0; r < rows; ++r) f(r);
@@ -29,7 +29,7 @@ std::pair<T, T> max_and_sum_exp(const T* in, int64_t C, T* exps) {
 
 template <class T>
 void softmax_rows(const T* x, T* y, int64_t rows, int64_t C, bool log) {
-  for_rows<T>(rows, C, [&](int64_t r) {
+  for_rows(rows, C, [&](int64_t r) {
     const T* in = x + r * C;
     T* out = y + r * C;
     const auto [m, s] = max_and_sum_exp(in, C, out);
@@ -46,7 +46,7 @@ void softmax_rows(const T* x, T* y, int64_t rows, int64_t C, bool log) {
 template <class T>
 void xent_rows(const Tensor* sparse, const T* dense, const T* x, T* loss, T* back, int64_t rows,
                int64_t C) {
-  for_rows<T>(rows, C, [&](int64_t r) {
+  for_rows(rows, C, [&](int64_t r) {
     const T* in = x + r * C;
     T* g = back + r * C;
     const auto [m, s] = max_and_sum_exp(in, C, g);
