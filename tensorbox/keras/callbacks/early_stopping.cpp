@@ -1,6 +1,6 @@
 #include "tensorbox/keras/callbacks/early_stopping.h"
 
-#include <cstdio>
+#include "tensorbox/keras/utils/console.h"
 
 #include "tensorbox/keras/model.h"
 
@@ -19,8 +19,8 @@ void EarlyStopping::on_train_begin(Logs&) {
 void EarlyStopping::on_epoch_end(int epoch, Logs& logs) {
   const auto current = logs.get(o_.monitor);
   if (!current) {
-    std::fprintf(stderr, "Early stopping conditioned on metric `%s` which is not available. Available metrics are: %s\n",
-                 o_.monitor.c_str(), logs.keys().c_str());
+    utils::print_err(utils::format("Early stopping conditioned on metric `%s` which is not available. Available metrics are: %s\n",
+                 o_.monitor.c_str(), logs.keys().c_str()));
     return;
   }
   if (o_.restore_best_weights && best_weights_.empty()) best_weights_ = model()->get_weights();
@@ -35,14 +35,14 @@ void EarlyStopping::on_epoch_end(int epoch, Logs& logs) {
     stopped_epoch_ = epoch;
     model()->stop_training = true;
     if (o_.restore_best_weights && !best_weights_.empty()) {
-      if (o_.verbose) std::printf("Restoring model weights from the end of the best epoch: %d.\n", best_epoch_ + 1);
+      if (o_.verbose) utils::print(utils::format("Restoring model weights from the end of the best epoch: %d.\n", best_epoch_ + 1));
       model()->set_weights(best_weights_);
     }
   }
 }
 
 void EarlyStopping::on_train_end(Logs&) {
-  if (stopped_epoch_ > 0 && o_.verbose) std::printf("Epoch %d: early stopping\n", stopped_epoch_ + 1);
+  if (stopped_epoch_ > 0 && o_.verbose) utils::print(utils::format("Epoch %d: early stopping\n", stopped_epoch_ + 1));
 }
 
 }  // namespace tb::keras::callbacks

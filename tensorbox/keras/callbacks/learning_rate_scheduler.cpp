@@ -1,7 +1,7 @@
 #include "tensorbox/keras/callbacks/learning_rate_scheduler.h"
 
 #include <cmath>
-#include <cstdio>
+#include "tensorbox/keras/utils/console.h"
 
 #include "tensorbox/keras/model.h"
 
@@ -18,7 +18,7 @@ void LearningRateScheduler::on_epoch_begin(int epoch, Logs&) {
   if (!std::isfinite(lr))
     throw ValueError("The output of the \"schedule\" function should be a finite float, got " + std::to_string(lr));
   opt.set_learning_rate(lr);
-  if (verbose_) std::printf("\nEpoch %d: LearningRateScheduler setting learning rate to %g.\n", epoch + 1, lr);
+  if (verbose_) utils::print(utils::format("\nEpoch %d: LearningRateScheduler setting learning rate to %g.\n", epoch + 1, lr));
 }
 
 void LearningRateScheduler::on_epoch_end(int, Logs& logs) { logs.set("lr", model()->optimizer().learning_rate()); }

@@ -3,6 +3,7 @@
 #include <cstdio>
 
 #include "tensorbox/keras/model.h"
+#include "tensorbox/keras/utils/console.h"
 
 namespace tb::keras::callbacks {
 
@@ -45,19 +46,19 @@ void ModelCheckpoint::on_epoch_end(int epoch, Logs& logs) {
   if (o_.save_best_only) {
     const auto current = logs.get(o_.monitor);
     if (!current) {
-      std::fprintf(stderr, "Can save best model only with %s available, skipping.\n", o_.monitor.c_str());
+      utils::print_err(utils::format("Can save best model only with %s available, skipping.\n", o_.monitor.c_str()));
       return;
     }
     if (!monitor_.improved(*current, best_)) {
-      if (o_.verbose) std::printf("\nEpoch %d: %s did not improve from %.5f\n", epoch + 1, o_.monitor.c_str(), best_);
+      if (o_.verbose) utils::print(utils::format("\nEpoch %d: %s did not improve from %.5f\n", epoch + 1, o_.monitor.c_str(), best_));
       return;
     }
     if (o_.verbose)
-      std::printf("\nEpoch %d: %s improved from %.5f to %.5f, saving model to %s\n", epoch + 1, o_.monitor.c_str(),
-                  best_, *current, path.c_str());
+      utils::print(utils::format("\nEpoch %d: %s improved from %.5f to %.5f, saving model to %s\n", epoch + 1, o_.monitor.c_str(),
+                  best_, *current, path.c_str()));
     best_ = *current;
   } else if (o_.verbose) {
-    std::printf("\nEpoch %d: saving model to %s\n", epoch + 1, path.c_str());
+    utils::print(utils::format("\nEpoch %d: saving model to %s\n", epoch + 1, path.c_str()));
   }
   model()->save_weights(path);
 }

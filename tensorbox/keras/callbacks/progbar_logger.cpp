@@ -1,11 +1,11 @@
 #include "tensorbox/keras/callbacks/progbar_logger.h"
 
-#include <cstdio>
+#include "tensorbox/keras/utils/console.h"
 
 namespace tb::keras::callbacks {
 
 void ProgbarLogger::on_epoch_begin(int epoch, Logs&) {
-  if (params().verbose && params().epochs > 1) std::printf("Epoch %d/%d\n", epoch + 1, params().epochs);
+  if (params().verbose && params().epochs > 1) utils::print(utils::format("Epoch %d/%d\n", epoch + 1, params().epochs));
   bar_ = std::make_unique<utils::Progbar>(params().steps, params().verbose);
   seen_ = 0;
 }

@@ -1,6 +1,6 @@
 #include "tensorbox/keras/callbacks/reduce_lr_on_plateau.h"
 
-#include <cstdio>
+#include "tensorbox/keras/utils/console.h"
 
 #include "tensorbox/keras/model.h"
 
@@ -22,8 +22,8 @@ void ReduceLROnPlateau::on_epoch_end(int epoch, Logs& logs) {
   logs.set("lr", opt.learning_rate());
   const auto current = logs.get(o_.monitor);
   if (!current) {
-    std::fprintf(stderr, "Learning rate reduction is conditioned on metric `%s` which is not available. Available metrics are: %s\n",
-                 o_.monitor.c_str(), logs.keys().c_str());
+    utils::print_err(utils::format("Learning rate reduction is conditioned on metric `%s` which is not available. Available metrics are: %s\n",
+                 o_.monitor.c_str(), logs.keys().c_str()));
     return;
   }
   const bool in_cooldown = cooldown_counter_ > 0;
@@ -40,7 +40,7 @@ void ReduceLROnPlateau::on_epoch_end(int epoch, Logs& logs) {
       if (old_lr > o_.min_lr) {
         const double new_lr = std::max(old_lr * o_.factor, o_.min_lr);
         opt.set_learning_rate(new_lr);
-        if (o_.verbose) std::printf("\nEpoch %d: ReduceLROnPlateau reducing learning rate to %g.\n", epoch + 1, new_lr);
+        if (o_.verbose) utils::print(utils::format("\nEpoch %d: ReduceLROnPlateau reducing learning rate to %g.\n", epoch + 1, new_lr));
         cooldown_counter_ = o_.cooldown;
         wait_ = 0;
       }

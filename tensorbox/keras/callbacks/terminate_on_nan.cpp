@@ -1,7 +1,7 @@
 #include "tensorbox/keras/callbacks/terminate_on_nan.h"
 
 #include <cmath>
-#include <cstdio>
+#include "tensorbox/keras/utils/console.h"
 
 #include "tensorbox/keras/model.h"
 
@@ -10,8 +10,7 @@ namespace tb::keras::callbacks {
 void TerminateOnNaN::on_train_batch_end(int64_t batch, Logs& logs) {
   const auto loss = logs.get("loss");
   if (loss && !std::isfinite(*loss)) {
-    std::printf("Batch %lld: Invalid loss, terminating training\n", static_cast<long long>(batch));
-    std::fflush(stdout);
+    utils::print(utils::format("Batch %lld: Invalid loss, terminating training\n", static_cast<long long>(batch)));
     terminated_batch_ = batch;
     model()->stop_training = true;
   }

@@ -1,6 +1,9 @@
 #include "tensorbox/keras/utils/progbar.h"
 
 #include <cmath>
+#include <cstdio>
+
+#include "tensorbox/keras/utils/console.h"
 
 namespace tb::keras::utils {
 
@@ -12,8 +15,8 @@ std::string fmt(const char* f, double v) {
 }
 }  // namespace
 
-Progbar::Progbar(int64_t target, int verbose, std::FILE* out, int width, double interval, std::string unit)
-    : target_(target), verbose_(verbose), out_(out), width_(width), interval_(interval),
+Progbar::Progbar(int64_t target, int verbose, int width, double interval, std::string unit)
+    : target_(target), verbose_(verbose), width_(width), interval_(interval),
       unit_(std::move(unit)), start_(std::chrono::steady_clock::now()) {}
 
 double Progbar::now() const {
@@ -78,8 +81,7 @@ void Progbar::update(int64_t current, const std::vector<std::pair<std::string, d
     total_width_ += info.size();
     if (prev > total_width_) info += std::string(prev - total_width_, ' ');
     if (finalize) info += '\n';
-    std::fputs((line + bar + info).c_str(), out_);
-    std::fflush(out_);
+    print(line + bar + info);
   } else if (verbose_ == 2 && finalize) {
     const int digits = target_ > 0 ? int(std::floor(std::log10(double(target_)))) + 1 : 7;
     char head[64];
@@ -87,8 +89,7 @@ void Progbar::update(int64_t current, const std::vector<std::pair<std::string, d
     std::string line = head + info + format_time(per_unit, unit_);
     for (const auto& [k, v] : values_) line += " - " + k + ":" + format_value(v);
     line += '\n';
-    std::fputs(line.c_str(), out_);
-    std::fflush(out_);
+    print(line);
   }
 }
 

@@ -1,6 +1,7 @@
 // Progbar: Keras's progress bar (keras.utils.Progbar), byte for byte: "12/469 [>....] - ETA: 3s
 // - loss: 0.4321", rewritten in place with backspaces and a carriage return, finished with
 // " - 3s 6ms/step - ..." (keras-facts.md 1.12). verbose=2 prints only the finished line.
+// Text goes to the console (utils/console.h), which front ends may redirect.
 //
 //   Progbar bar(469);
 //   bar.update(1, {{"loss", 2.3}});
@@ -17,7 +18,7 @@ namespace tb::keras::utils {
 
 class Progbar {
  public:
-  explicit Progbar(int64_t target, int verbose = 1, std::FILE* out = stdout, int width = 30,
+  explicit Progbar(int64_t target, int verbose = 1, int width = 30,
                    double interval = 0.05, std::string unit_name = "step");
   // values: (name, value) pairs shown as given (Keras's stateful metrics).
   void update(int64_t current, const std::vector<std::pair<std::string, double>>& values,
@@ -32,7 +33,6 @@ class Progbar {
   double now() const;
   int64_t target_;
   int verbose_;
-  std::FILE* out_;
   int width_;
   double interval_;
   std::string unit_;
