@@ -4,6 +4,7 @@
 
 #include "tensorbox/keras/activations.h"
 #include "tensorbox/keras/backend.h"
+#include "tensorbox/keras/config_reader.h"
 #include "tensorbox/ops/array_ops.h"
 #include "tensorbox/ops/math_ops.h"
 #include "tensorbox/ops/nn_ops.h"
@@ -180,6 +181,46 @@ std::shared_ptr<Loss> Loss::get(const std::string& name) {
     throw ValueError("Unknown loss function: '" + name + "'. Valid losses: " + valid);
   }
   return it->second();
+}
+
+std::shared_ptr<Loss> Loss::deserialize(const nlohmann::ordered_json& j) {
+  if (j.is_string()) return get(j.get<std::string>());
+  if (!j.is_object() || !j.contains("class_name"))
+    throw TypeError("loss config must be a name or {\"class_name\", \"config\"}, got " + j.dump());
+  const std::string cls = j.at("class_name").get<std::string>();
+  const nlohmann::ordered_json config = j.value("config", nlohmann::ordered_json::object());
+  ConfigReader r(config, "loss " + cls);
+  std::string name;
+  r.read("name", name);
+  // Keras's default reduction; the others (sum, none) are not built yet.
+  r.ignore("reduction", "auto");
+  r.ignore("axis", -1);
+  const std::string n = backend::to_snake_case(cls);
+  std::shared_ptr<Loss> loss;
+  if (n == "sparse_categorical_crossentropy" || n == "categorical_crossentropy" || n == "binary_crossentropy") {
+    CrossentropyOptions o{.name = name};
+    r.read("from_logits", o.from_logits);
+    if (n == "sparse_categorical_crossentropy") {
+      r.ignore("ignore_class", nullptr);
+      loss = std::make_shared<SparseCategoricalCrossentropy>(o);
+    } else {
+      r.read("label_smoothing", o.label_smoothing);
+      if (n == "categorical_crossentropy") loss = std::make_shared<CategoricalCrossentropy>(o);
+      else loss = std::make_shared<BinaryCrossentropy>(o);
+    }
+  } else if (n == "mean_squared_error") {
+    loss = std::make_shared<MeanSquaredError>(LossOptions{.name = name});
+  } else if (n == "mean_absolute_error") {
+    loss = std::make_shared<MeanAbsoluteError>(LossOptions{.name = name});
+  } else if (n == "huber") {
+    HuberOptions o{.name = name};
+    r.read("delta", o.delta);
+    loss = std::make_shared<Huber>(o);
+  } else {
+    return get(cls);  // ValueError listing the valid names
+  }
+  r.finish();
+  return loss;
 }
 
 }  // namespace tb::keras::losses

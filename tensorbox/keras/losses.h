@@ -31,6 +31,9 @@ class Loss {
   virtual nlohmann::ordered_json get_config() const { return {{"reduction", "auto"}, {"name", name_}}; }
   // By Keras string ("sparse_categorical_crossentropy", "mse", ...) or class name.
   static std::shared_ptr<Loss> get(const std::string& name);
+  // From a Keras config {"class_name": "Huber", "config": {"delta": 2.0}} (or a bare name);
+  // an unknown key is a TypeError naming it.
+  static std::shared_ptr<Loss> deserialize(const nlohmann::ordered_json& config);
 
  private:
   std::string name_;
