@@ -9,7 +9,12 @@
 namespace tb {
 
 Storage::Storage(size_t bytes) : data_(allocator().allocate(bytes)), bytes_(bytes) {}
-Storage::~Storage() { allocator().deallocate(data_, bytes_); }
+Storage::Storage(void* data, size_t bytes, std::function<void()> release)
+    : data_(data), bytes_(bytes), release_(std::move(release)) {}
+Storage::~Storage() {
+  if (release_) release_();
+  else allocator().deallocate(data_, bytes_);
+}
 
 uint64_t next_tensor_id() {
   static std::atomic<uint64_t> counter{1};
@@ -23,6 +28,16 @@ Tensor Tensor::empty(const Shape& shape, DType dtype) {
                                  shape.to_string());
   auto impl = std::make_shared<TensorImpl>();
   impl->storage = std::make_shared<Storage>(size_t(shape.num_elements()) * dtype_size(dtype));
+  impl->shape = shape;
+  impl->dtype = dtype;
+  impl->id = next_tensor_id();
+  return Tensor(std::move(impl));
+}
+
+Tensor Tensor::borrow(void* data, const Shape& shape, DType dtype, std::function<void()> release) {
+  auto impl = std::make_shared<TensorImpl>();
+  const size_t bytes = size_t(shape.num_elements()) * dtype_size(dtype);
+  impl->storage = std::make_shared<Storage>(data, bytes, std::move(release));
   impl->shape = shape;
   impl->dtype = dtype;
   impl->id = next_tensor_id();

@@ -11,6 +11,7 @@
 #pragma once
 
 #include <atomic>
+#include <functional>
 #include <cstdint>
 #include <memory>
 #include <string>
@@ -22,10 +23,12 @@
 
 namespace tb {
 
-// A block from the caching allocator, freed back to it when the last tensor lets go.
+// A block from the caching allocator, freed back to it when the last tensor lets go; or memory
+// owned by someone else (a NumPy array), handed back through `release` instead.
 class Storage {
  public:
   explicit Storage(size_t bytes);
+  Storage(void* data, size_t bytes, std::function<void()> release);
   ~Storage();
   Storage(const Storage&) = delete;
   Storage& operator=(const Storage&) = delete;
@@ -35,6 +38,7 @@ class Storage {
  private:
   void* data_;
   size_t bytes_;
+  std::function<void()> release_;  // set for borrowed memory
 };
 
 struct TensorImpl {
@@ -56,6 +60,9 @@ class Tensor {
   static Tensor zeros(const Shape& shape, DType dtype = DType::float32);
   static Tensor full(const Shape& shape, double value, DType dtype = DType::float32);
   static Tensor scalar(double value, DType dtype = DType::float32);
+  // Wraps memory the caller owns (contiguous, row-major) without copying; `release` runs when
+  // the last tensor using it goes. Ops never write into their inputs, so read-only memory is fine.
+  static Tensor borrow(void* data, const Shape& shape, DType dtype, std::function<void()> release);
   template <class T>
   static Tensor from_vector(const std::vector<T>& values, const Shape& shape);
 

@@ -1,0 +1,239 @@
+// tensorbox._C keras classes: Layer (built from configs), Model/Sequential with the C++
+// training loop, optimizers, losses (including Python functions used as losses), metrics,
+// initializers, and the console that routes progress bars to Python's sys.stdout.
+#include <sstream>
+
+#include <nanobind/stl/map.h>
+#include <nanobind/stl/optional.h>
+#include <nanobind/stl/pair.h>
+#include <nanobind/stl/shared_ptr.h>
+#include <nanobind/stl/string.h>
+#include <nanobind/stl/vector.h>
+
+#include "bindings.h"
+#include "tensorbox/keras/optimizers/deserialize.h"
+#include "tensorbox/keras/utils/console.h"
+
+namespace tbpy {
+
+namespace k = tb::keras;
+using tb::Tensor;
+
+namespace {
+
+// A Python function (y_true, y_pred) -> per-sample loss tensor, used as a Keras loss. It runs
+// with the GIL taken for the call; the ops it calls are engine ops, so gradients flow.
+class FunctionLoss : public k::losses::Loss {
+ public:
+  FunctionLoss(nb::object fn, std::string name) : Loss(std::move(name)), fn_(new nb::object(std::move(fn))) {}
+  ~FunctionLoss() override {
+    if (!Py_IsInitialized()) return;
+    nb::gil_scoped_acquire gil;
+    delete fn_;
+  }
+  Tensor call(const Tensor& y_true, const Tensor& y_pred) const override {
+    return with_gil([&] {
+      nb::object out = (*fn_)(y_true, y_pred);
+      nb::object t = nb::module_::import_("tensorbox").attr("convert_to_tensor")(out);
+      return nb::cast<Tensor>(t);
+    });
+  }
+  std::string class_name() const override { return "LossFunctionWrapper"; }
+
+ private:
+  nb::object* fn_;
+};
+
+std::string config_text(const json& j) { return j.dump(); }
+
+void bind_console(nb::module_& m) {
+  // The writer is a Python callable (stream: int, text: str) kept for the process's life:
+  // engine threads may print until exit, after Python objects could otherwise be torn down.
+  m.def("set_console_writer", [](nb::object writer) {
+    if (writer.is_none()) {
+      k::utils::set_console_writer(nullptr);
+      return;
+    }
+    PyObject* fn = writer.release().ptr();  // deliberately never released
+    k::utils::set_console_writer([fn](k::utils::Stream s, std::string_view text) {
+      if (!Py_IsInitialized()) return;
+      nb::gil_scoped_acquire gil;
+      try {
+        const nb::handle callable(fn);
+        callable(int(s == k::utils::Stream::err), nb::str(text.data(), text.size()));
+      } catch (nb::python_error& e) {
+        e.discard_as_unraisable("tensorbox console writer");
+      }
+    });
+  });
+}
+
+void bind_layers(nb::module_& m) {
+  const auto nogil = nb::call_guard<nb::gil_scoped_release>();
+  nb::class_<k::layers::Layer>(m, "Layer")
+      .def("__call__", [](k::layers::Layer& l, const Tensor& x, bool training) { return l(x, training); }, nogil,
+           nb::arg("inputs"), nb::arg("training") = false)
+      .def("build", [](k::layers::Layer& l, std::vector<int64_t> s) { l.build(tb::Shape(std::move(s))); })
+      .def("compute_output_shape", [](const k::layers::Layer& l, std::vector<int64_t> s) {
+        return l.compute_output_shape(tb::Shape(std::move(s))).dims();
+      })
+      .def_prop_ro("name", &k::layers::Layer::name)
+      .def_prop_ro("class_name", &k::layers::Layer::class_name)
+      .def_prop_ro("built", &k::layers::Layer::built)
+      .def_prop_rw("trainable", &k::layers::Layer::trainable, &k::layers::Layer::set_trainable)
+      .def_prop_ro("dtype", [](const k::layers::Layer& l) { return std::string(tb::dtype_name(l.dtype())); })
+      .def_prop_ro("batch_input_shape", [](const k::layers::Layer& l) -> std::optional<std::vector<int64_t>> {
+        if (!l.batch_input_shape()) return std::nullopt;
+        return l.batch_input_shape()->dims();
+      })
+      .def_prop_ro("weights", &k::layers::Layer::weights)
+      .def_prop_ro("trainable_weights", &k::layers::Layer::trainable_weights)
+      .def_prop_ro("non_trainable_weights", &k::layers::Layer::non_trainable_weights)
+      .def("count_params", &k::layers::Layer::count_params)
+      .def("get_weights", &k::layers::Layer::get_weights)
+      .def("set_weights", &k::layers::Layer::set_weights)
+      .def("get_config", [](const k::layers::Layer& l) { return config_text(l.get_config()); })
+      .def("serialize", [](const k::layers::Layer& l) { return config_text(l.serialize()); });
+  m.def("deserialize_layer", [](const std::string& config) { return k::layers::deserialize(parse_json(config)); });
+}
+
+void bind_optimizers_losses_metrics(nb::module_& m) {
+  const auto nogil = nb::call_guard<nb::gil_scoped_release>();
+  nb::class_<k::optimizers::Optimizer>(m, "Optimizer")
+      .def("apply_gradients", &k::optimizers::Optimizer::apply_gradients, nogil)
+      .def_prop_rw("iterations", &k::optimizers::Optimizer::iterations, &k::optimizers::Optimizer::set_iterations)
+      .def_prop_rw("learning_rate", &k::optimizers::Optimizer::learning_rate,
+                   &k::optimizers::Optimizer::set_learning_rate)
+      .def_prop_ro("name", &k::optimizers::Optimizer::name)
+      .def_prop_ro("class_name", &k::optimizers::Optimizer::class_name)
+      .def("get_config", [](const k::optimizers::Optimizer& o) { return config_text(o.get_config()); });
+  m.def("deserialize_optimizer", [](const std::string& c) { return k::optimizers::deserialize(parse_json(c)); });
+  m.def("schedule_value", [](const std::string& c, int64_t step) {
+    return (*k::optimizers::deserialize_schedule(parse_json(c)))(step);
+  });
+
+  nb::class_<k::losses::Loss>(m, "Loss")
+      .def("__call__", [](const k::losses::Loss& l, const Tensor& y_true, const Tensor& y_pred,
+                          std::optional<Tensor> sw) { return l(y_true, y_pred, sw.value_or(Tensor())); },
+           nogil, nb::arg("y_true"), nb::arg("y_pred"), nb::arg("sample_weight").none() = nb::none())
+      .def("call", &k::losses::Loss::call, nogil)
+      .def_prop_ro("name", &k::losses::Loss::name)
+      .def_prop_ro("class_name", &k::losses::Loss::class_name)
+      .def("get_config", [](const k::losses::Loss& l) { return config_text(l.get_config()); });
+  m.def("deserialize_loss", [](const std::string& c) { return k::losses::Loss::deserialize(parse_json(c)); });
+  m.def("function_loss", [](nb::object fn, const std::string& name) -> std::shared_ptr<k::losses::Loss> {
+    return std::make_shared<FunctionLoss>(std::move(fn), name);
+  });
+
+  nb::class_<k::metrics::Metric>(m, "Metric")
+      .def("update_state", [](k::metrics::Metric& mt, const Tensor& y_true, const Tensor& y_pred,
+                              std::optional<Tensor> sw) { mt.update_state(y_true, y_pred, sw.value_or(Tensor())); },
+           nogil, nb::arg("y_true"), nb::arg("y_pred"), nb::arg("sample_weight").none() = nb::none())
+      .def("result", &k::metrics::Metric::result)
+      .def("reset_state", &k::metrics::Metric::reset_state)
+      .def_prop_ro("name", &k::metrics::Metric::name);
+  m.def("get_metric", &k::metrics::Metric::get);
+  m.def("resolve_metric", [](const std::string& name, std::vector<int64_t> y_true, std::vector<int64_t> y_pred) {
+    return k::metrics::resolve(name, tb::Shape(std::move(y_true)), tb::Shape(std::move(y_pred)));
+  });
+  m.def("mean_metric", [](const std::string& name) -> std::shared_ptr<k::metrics::Metric> {
+    return std::make_shared<k::metrics::Mean>(name);
+  });
+
+  m.def("initializer", [](const std::string& config, std::vector<int64_t> shape, const std::string& dtype) {
+    const auto init = k::initializers::from_config(parse_json(config));
+    nb::gil_scoped_release nogil;
+    return init(tb::Shape(std::move(shape)), tb::dtype_from_name(dtype));
+  });
+  m.def("initializer_config", [](const std::string& config) {
+    return config_text(k::initializers::from_config(parse_json(config)).get_config());
+  });
+  m.def("activation_name", [](const std::string& name) {
+    k::activations::validate(name);
+    return k::activations::serialize(name);
+  });
+  m.def("clear_session", &k::backend::clear_session);
+  m.def("unique_object_name", &k::backend::unique_object_name, nb::arg("prefix"), nb::arg("zero_based") = true);
+}
+
+}  // namespace
+
+std::vector<k::callbacks::CallbackPtr> with_interrupt_check(std::vector<k::callbacks::CallbackPtr> cbs);
+
+void bind_models(nb::module_& m) {
+  using k::Model;
+  nb::class_<Model, k::layers::Layer>(m, "Model")
+      .def("compile", [](Model& model, std::shared_ptr<k::optimizers::Optimizer> opt,
+                         std::shared_ptr<k::losses::Loss> loss, std::vector<std::string> metrics) {
+        model.compile({.optimizer = opt, .loss = loss, .metrics = std::move(metrics)});
+      })
+      .def("fit", [](Model& model, const Tensor& x, const Tensor& y, std::optional<int64_t> batch_size, int epochs,
+                     int verbose, std::vector<k::callbacks::CallbackPtr> callbacks, double validation_split,
+                     std::optional<std::pair<Tensor, Tensor>> validation_data, bool shuffle, int initial_epoch,
+                     std::optional<int64_t> validation_batch_size, int validation_freq) {
+        k::FitOptions o{.batch_size = batch_size, .epochs = epochs, .verbose = verbose,
+                        .callbacks = with_interrupt_check(std::move(callbacks)),
+                        .validation_split = validation_split, .validation_data = std::move(validation_data),
+                        .shuffle = shuffle, .initial_epoch = initial_epoch,
+                        .validation_batch_size = validation_batch_size, .validation_freq = validation_freq};
+        nb::gil_scoped_release nogil;
+        return model.fit(x, y, o);
+      })
+      .def("evaluate", [](Model& model, const Tensor& x, const Tensor& y, std::optional<int64_t> batch_size, int verbose,
+                          std::vector<k::callbacks::CallbackPtr> callbacks) {
+        k::EvaluateOptions o{.batch_size = batch_size, .verbose = verbose,
+                             .callbacks = with_interrupt_check(std::move(callbacks))};
+        nb::gil_scoped_release nogil;
+        auto logs = model.evaluate(x, y, o);
+        return std::vector<std::pair<std::string, double>>(logs.begin(), logs.end());
+      })
+      .def("predict", [](Model& model, const Tensor& x, std::optional<int64_t> batch_size, int verbose) {
+        nb::gil_scoped_release nogil;
+        return model.predict(x, {.batch_size = batch_size, .verbose = verbose});
+      })
+      .def("train_on_batch", [](Model& model, const Tensor& x, const Tensor& y) {
+        nb::gil_scoped_release nogil;
+        auto logs = model.train_on_batch(x, y);
+        return std::vector<std::pair<std::string, double>>(logs.begin(), logs.end());
+      })
+      .def("test_on_batch", [](Model& model, const Tensor& x, const Tensor& y) {
+        nb::gil_scoped_release nogil;
+        auto logs = model.test_on_batch(x, y);
+        return std::vector<std::pair<std::string, double>>(logs.begin(), logs.end());
+      })
+      .def("predict_on_batch", &Model::predict_on_batch, nb::call_guard<nb::gil_scoped_release>())
+      .def_prop_ro("layers", &Model::layers)
+      .def("get_layer", &Model::get_layer)
+      .def("summary", [](const Model& model) {
+        std::ostringstream s;
+        model.summary(s);
+        return s.str();
+      })
+      .def("save_weights", &Model::save_weights, nb::call_guard<nb::gil_scoped_release>())
+      .def("load_weights", &Model::load_weights, nb::call_guard<nb::gil_scoped_release>())
+      .def_prop_ro("compiled", &Model::compiled)
+      .def_prop_ro("metrics_names", [](const Model& model) {
+        std::vector<std::string> names{"loss"};
+        for (const auto& mt : model.metrics()) names.push_back(mt->name());
+        return names;
+      })
+      .def_rw("stop_training", &Model::stop_training);
+
+  nb::class_<k::Sequential, Model>(m, "Sequential")
+      .def("__init__", [](k::Sequential* self, std::vector<k::layers::LayerPtr> layers, const std::string& name) {
+        std::vector<k::layers::LayerRef> refs(layers.begin(), layers.end());
+        new (self) k::Sequential(std::move(refs), {.name = name});
+      }, nb::arg("layers"), nb::arg("name") = "")
+      .def("add", [](k::Sequential& s, k::layers::LayerPtr l) { s.add(std::move(l)); })
+      .def("pop", &k::Sequential::pop);
+  m.def("sequential_from_config", [](const std::string& c) { return k::Sequential::from_config(parse_json(c)); });
+}
+
+void bind_keras(nb::module_& m) {
+  bind_console(m);
+  bind_layers(m);
+  bind_optimizers_losses_metrics(m);
+  bind_models(m);
+}
+
+}  // namespace tbpy

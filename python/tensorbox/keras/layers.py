@@ -1,0 +1,249 @@
+"""tf.keras.layers: Python faces of the engine's layers.
+
+Every layer is built by the engine from its Keras config: the keyword arguments below become
+{"units": 10, "activation": "relu", ...} and the C++ layer registered under the class name
+reads them (one mechanism for Python, C++ and saved configs). A keyword the engine does not
+take is a TypeError naming it.
+"""
+from .. import _C
+from .. import dtypes as _dt
+from ..framework import Tensor, TensorShape, Variable, convert_to_tensor, _value
+from . import _config
+
+_BASE_KWARGS = ("input_shape", "batch_input_shape", "batch_size", "name", "trainable", "dtype", "input_dim")
+
+
+def _activation_name(a):
+    from . import activations
+    return activations.serialize(activations.get(a))
+
+
+def _initializer_config(i):
+    from . import initializers
+    return initializers.serialize(initializers.get(i))
+
+
+class Layer:
+    """keras.layers.Layer over an engine layer (`self._impl`)."""
+
+    def __init__(self, **kwargs):
+        raise NotImplementedError("tensorbox: subclassing tf.keras.layers.Layer in Python comes with the "
+                                  "functional API and model subclassing; use the built-in layers for now")
+
+    # -- construction -------------------------------------------------------------------------
+    def _build_impl(self, class_name, config, kwargs):
+        cfg = dict(config)
+        unknown = [k for k in kwargs if k not in _BASE_KWARGS]
+        if unknown:
+            raise TypeError("('Keyword argument not understood:', %r) in layer %s" % (unknown[0], class_name))
+        batch_input_shape = kwargs.get("batch_input_shape")
+        if batch_input_shape is None and kwargs.get("input_dim") is not None:
+            batch_input_shape = (kwargs.get("batch_size"), int(kwargs["input_dim"]))
+        if batch_input_shape is None and kwargs.get("input_shape") is not None:
+            shape = kwargs["input_shape"]
+            shape = (shape,) if isinstance(shape, int) else tuple(shape)
+            batch_input_shape = (kwargs.get("batch_size"),) + shape
+        if batch_input_shape is not None:
+            cfg["batch_input_shape"] = [None if d is None else int(d) for d in batch_input_shape]
+        if kwargs.get("name") is not None:
+            cfg["name"] = kwargs["name"]
+        if "trainable" in kwargs:
+            cfg["trainable"] = bool(kwargs["trainable"])
+        cfg["dtype"] = _layer_dtype(kwargs.get("dtype"))
+        self._impl = _C.deserialize_layer(_config.dumps({"class_name": class_name, "config": cfg}))
+
+    @classmethod
+    def _wrap(cls, impl):
+        klass = _LAYER_CLASSES.get(impl.class_name, Layer)
+        obj = klass.__new__(klass)
+        obj._impl = impl
+        return obj
+
+    # -- calling --------------------------------------------------------------------------------
+    def __call__(self, inputs, training=None, **kwargs):
+        if kwargs:
+            raise TypeError("%s.__call__ got unexpected keyword arguments %s" % (type(self).__name__, list(kwargs)))
+        x = _value(inputs)
+        if not isinstance(x, Tensor):
+            x = convert_to_tensor(x, dtype_hint=_dt.float32)
+            if x.dtype == _dt.float64:
+                x = _C.ops.cast(x, "float32")
+        return self._impl(x, bool(training))
+
+    def build(self, input_shape):
+        self._impl.build([-1 if d is None else int(d) for d in input_shape])
+
+    def compute_output_shape(self, input_shape):
+        return TensorShape(self._impl.compute_output_shape([-1 if d is None else int(d) for d in input_shape]))
+
+    # -- state ----------------------------------------------------------------------------------
+    name = property(lambda self: self._impl.name)
+    built = property(lambda self: self._impl.built)
+    dtype = property(lambda self: self._impl.dtype)
+    compute_dtype = dtype
+    variable_dtype = dtype
+
+    @property
+    def trainable(self):
+        return self._impl.trainable
+
+    @trainable.setter
+    def trainable(self, value):
+        self._impl.trainable = bool(value)
+
+    weights = property(lambda self: [Variable._wrap(v) for v in self._impl.weights])
+    variables = weights
+    trainable_weights = property(lambda self: [Variable._wrap(v) for v in self._impl.trainable_weights])
+    trainable_variables = trainable_weights
+    non_trainable_weights = property(lambda self: [Variable._wrap(v) for v in self._impl.non_trainable_weights])
+    non_trainable_variables = non_trainable_weights
+
+    def count_params(self):
+        if not self.built:
+            raise ValueError("You tried to call `count_params` on layer %s, but the layer isn't built. "
+                             "You can build it manually via: `%s.build(batch_input_shape)`." % (self.name, self.name))
+        return self._impl.count_params()
+
+    def get_weights(self):
+        return [w.numpy() for w in self._impl.get_weights()]
+
+    def set_weights(self, weights):
+        mine = self._impl.weights
+        if len(weights) != len(mine):
+            raise ValueError("You called `set_weights(weights)` on layer \"%s\" with a weight list of length %d, "
+                             "but the layer was expecting %d weights." % (self.name, len(weights), len(mine)))
+        self._impl.set_weights([convert_to_tensor(w, dtype=_dt.as_dtype(v.value._dtype)) for w, v in zip(weights, mine)])
+
+    def get_config(self):
+        return _config.loads(self._impl.get_config())
+
+    @classmethod
+    def from_config(cls, config):
+        name = cls.__name__ if cls is not Layer else config.get("class_name")
+        obj = cls.__new__(cls)
+        obj._impl = _C.deserialize_layer(_config.dumps({"class_name": name, "config": config}))
+        return obj
+
+    @property
+    def input_shape(self):
+        s = self._impl.batch_input_shape
+        if s is None:
+            raise AttributeError("The layer \"%s\" has never been called and thus has no defined input shape."
+                                 % self.name)
+        return tuple(None if d < 0 else d for d in s)
+
+    def __getattr__(self, item):
+        # kernel / bias / ... : the layer's weights by their Keras short names.
+        if item.startswith("_"):
+            raise AttributeError(item)
+        impl = self.__dict__.get("_impl")
+        if impl is not None:
+            for v in impl.weights:
+                short = v.name.rsplit("/", 1)[-1].split(":")[0]
+                if short == item:
+                    return Variable._wrap(v)
+        raise AttributeError("'%s' object has no attribute '%s'" % (type(self).__name__, item))
+
+    def __repr__(self):
+        return "<keras.layers.%s object '%s'>" % (type(self).__name__, self.name)
+
+
+def _layer_dtype(dtype):
+    from . import mixed_precision
+    if dtype is None:
+        return mixed_precision.global_policy().name
+    if isinstance(dtype, mixed_precision.Policy):
+        return dtype.name
+    return _dt.as_dtype(dtype).name
+
+
+class Dense(Layer):
+    def __init__(self, units, activation=None, use_bias=True, kernel_initializer="glorot_uniform",
+                 bias_initializer="zeros", kernel_regularizer=None, bias_regularizer=None, activity_regularizer=None,
+                 kernel_constraint=None, bias_constraint=None, **kwargs):
+        for k, v in (("kernel_regularizer", kernel_regularizer), ("bias_regularizer", bias_regularizer),
+                     ("activity_regularizer", activity_regularizer), ("kernel_constraint", kernel_constraint),
+                     ("bias_constraint", bias_constraint)):
+            if v is not None:
+                raise NotImplementedError("tensorbox: Dense(%s=...) is not supported yet" % k)
+        units = int(units)
+        if units <= 0:
+            raise ValueError("Received an invalid value for `units`, expected a positive integer. Received: units=%s"
+                             % units)
+        self._build_impl("Dense", {"units": units, "activation": _activation_name(activation), "use_bias": bool(use_bias),
+                                   "kernel_initializer": _initializer_config(kernel_initializer),
+                                   "bias_initializer": _initializer_config(bias_initializer)}, kwargs)
+
+
+class Activation(Layer):
+    def __init__(self, activation, **kwargs):
+        self._build_impl("Activation", {"activation": _activation_name(activation)}, kwargs)
+
+
+class Dropout(Layer):
+    def __init__(self, rate, noise_shape=None, seed=None, **kwargs):
+        if noise_shape is not None:
+            raise NotImplementedError("tensorbox: Dropout(noise_shape=...) is not supported yet")
+        rate = float(rate)
+        if not 0 <= rate <= 1:
+            raise ValueError("Invalid value received for argument `rate`. Expected a float value between 0 and 1. "
+                             "Received: rate=%s" % rate)
+        self._build_impl("Dropout", {"rate": rate, "noise_shape": None, "seed": seed}, kwargs)
+
+
+class Flatten(Layer):
+    def __init__(self, data_format=None, **kwargs):
+        if data_format not in (None, "channels_last"):
+            raise NotImplementedError("tensorbox: Flatten(data_format='channels_first') is not supported yet")
+        self._build_impl("Flatten", {"data_format": "channels_last"}, kwargs)
+
+
+class Reshape(Layer):
+    def __init__(self, target_shape, **kwargs):
+        self._build_impl("Reshape", {"target_shape": [int(d) for d in target_shape]}, kwargs)
+
+
+class InputLayer(Layer):
+    def __init__(self, input_shape=None, batch_size=None, dtype=None, name=None, **kwargs):
+        if input_shape is None and kwargs.get("batch_input_shape") is None:
+            raise ValueError("InputLayer needs input_shape or batch_input_shape")
+        kw = dict(kwargs, input_shape=input_shape, batch_size=batch_size, dtype=dtype, name=name)
+        self._build_impl("InputLayer", {}, kw)
+
+
+class KerasTensor:
+    """What keras.Input returns: a symbolic batch of the given shape. A Sequential model takes
+    it as its first element; the functional API (Model(inputs, outputs)) comes in its own issue."""
+
+    def __init__(self, layer):
+        self._keras_layer = layer
+
+    shape = property(lambda self: TensorShape(self._keras_layer.input_shape))
+    dtype = property(lambda self: _dt.as_dtype(self._keras_layer.dtype))
+    name = property(lambda self: self._keras_layer.name)
+
+    def __repr__(self):
+        return "<KerasTensor: shape=%s dtype=%s (created by layer '%s')>" % (self.shape, self.dtype.name, self.name)
+
+
+def Input(shape=None, batch_size=None, name=None, dtype=None, sparse=None, tensor=None, ragged=None,
+          type_spec=None, **kwargs):
+    if shape is None and kwargs.get("batch_shape") is None:
+        raise ValueError("Please provide to Input a `shape` or a `tensor` or a `type_spec` argument. Note that "
+                         "`shape` does not include the batch dimension.")
+    if kwargs.get("batch_shape") is not None:
+        return KerasTensor(InputLayer(batch_input_shape=kwargs.pop("batch_shape"), name=name, dtype=dtype))
+    shape = (shape,) if isinstance(shape, int) else tuple(shape)
+    return KerasTensor(InputLayer(input_shape=shape, batch_size=batch_size, name=name, dtype=dtype))
+
+
+_LAYER_CLASSES = {c.__name__: c for c in (Dense, Activation, Dropout, Flatten, Reshape, InputLayer)}
+
+
+def deserialize(config, custom_objects=None):
+    impl = _C.deserialize_layer(_config.dumps(config))
+    return Layer._wrap(impl)
+
+
+def serialize(layer):
+    return {"class_name": layer._impl.class_name, "config": layer.get_config()}

@@ -1,0 +1,243 @@
+"""tf.keras.Model and tf.keras.Sequential over the engine's models and training loop.
+
+compile/fit/evaluate/predict run in C++ with the GIL released; the data goes in as tensors
+that borrow the NumPy arrays' memory, and Ctrl-C stops fit at the next batch (KeyboardInterrupt,
+weights as trained so far), as in Keras.
+"""
+import numpy as np
+
+from .. import _C
+from .. import dtypes as _dt
+from ..framework import Tensor, convert_to_tensor, _value
+from . import _config, callbacks as callbacks_module, layers as layers_module, losses, metrics as metrics_module
+from . import optimizers
+from .layers import Layer
+
+
+def _data(x, what, cast_float64=True):
+    """Model inputs as tensors: NumPy float64 becomes float32 as Keras's data adapter does."""
+    if x is None:
+        raise ValueError("%s: no data given (x is None)" % what)
+    if type(x).__name__ in ("DatasetV2", "Dataset") or hasattr(x, "element_spec"):
+        raise TypeError("tensorbox: %s takes NumPy arrays or tensors; tf.data pipelines come with the input "
+                        "pipeline engine" % what)
+    if isinstance(x, dict) or (isinstance(x, (list, tuple)) and x and isinstance(x[0], (np.ndarray, Tensor))):
+        raise TypeError("tensorbox: %s takes one input array; several inputs need the functional API" % what)
+    x = _value(x)
+    if isinstance(x, Tensor):
+        return x
+    arr = np.asarray(x)
+    if cast_float64 and arr.dtype == np.float64:
+        arr = arr.astype(np.float32)
+    if arr.dtype.kind in "iu" and arr.dtype not in (np.uint8, np.int32, np.int64):
+        arr = arr.astype(np.int64 if arr.dtype.kind == "i" else np.int32)
+    return convert_to_tensor(arr)
+
+
+def _verbose(v):
+    return 1 if v == "auto" else int(v)
+
+
+def _logs_result(pairs, return_dict):
+    if return_dict:
+        return dict(pairs)
+    values = [v for _, v in pairs]
+    return values[0] if len(values) == 1 else values
+
+
+class Model(Layer):
+    """keras.Model. Sequential is the model type tensorbox builds today; Model(inputs, outputs)
+    and subclassing come with the functional API."""
+
+    def __init__(self, *args, **kwargs):
+        raise NotImplementedError("tensorbox: the functional API (Model(inputs, outputs)) and Model subclassing "
+                                  "are not built yet; use tf.keras.Sequential")
+
+    # -- training configuration ---------------------------------------------------------------
+    def compile(self, optimizer="rmsprop", loss=None, metrics=None, loss_weights=None, weighted_metrics=None,
+                run_eagerly=None, steps_per_execution=None, jit_compile=None, **kwargs):
+        if loss is None:
+            raise ValueError("tensorbox: compile() needs a loss")
+        for name, value in (("loss_weights", loss_weights), ("weighted_metrics", weighted_metrics)):
+            if value is not None:
+                raise NotImplementedError("tensorbox: compile(%s=...) comes with multi-output models" % name)
+        if kwargs:
+            raise TypeError("Invalid keyword argument(s) in `compile()`: %s" % (tuple(kwargs),))
+        if isinstance(loss, (list, dict)):
+            raise NotImplementedError("tensorbox: a list or dict of losses needs the functional API")
+        opt = optimizers.get(optimizer)
+        loss_obj = losses.get(loss)
+        names = [metrics_module.compile_name(m) for m in (metrics or [])]
+        self._impl.compile(opt._impl, loss_obj._impl, names)
+        self.optimizer = opt
+        self.loss = loss
+        self.compiled_loss = loss_obj
+        # Run eagerly or not, jit or not: the engine runs the same kernels (the graph compiler comes later).
+        self._run_eagerly = bool(run_eagerly)
+        self._jit_compile = jit_compile
+
+    def _engine_callbacks(self, callbacks):
+        out = []
+        for cb in callbacks or []:
+            if not isinstance(cb, callbacks_module.Callback):
+                raise TypeError("callbacks must be tf.keras.callbacks.Callback instances, got %r" % (cb,))
+            cb.set_model(self)
+            engine = cb._engine_callback()
+            if engine is not None:
+                out.append(engine)
+        return out
+
+    def fit(self, x=None, y=None, batch_size=None, epochs=1, verbose="auto", callbacks=None, validation_split=0.0,
+            validation_data=None, shuffle=True, class_weight=None, sample_weight=None, initial_epoch=0,
+            steps_per_epoch=None, validation_steps=None, validation_batch_size=None, validation_freq=1,
+            max_queue_size=10, workers=1, use_multiprocessing=False):
+        for name, value in (("class_weight", class_weight), ("sample_weight", sample_weight),
+                            ("steps_per_epoch", steps_per_epoch), ("validation_steps", validation_steps)):
+            if value is not None:
+                raise NotImplementedError("tensorbox: fit(%s=...) is not supported yet" % name)
+        if y is None:
+            raise ValueError("tensorbox: fit() needs targets y (datasets yielding (x, y) come with tf.data)")
+        xt, yt = _data(x, "fit"), _data(y, "fit")
+        val = None
+        if validation_data is not None:
+            if len(validation_data) != 2:
+                raise ValueError("tensorbox: validation_data must be (x_val, y_val); sample weights are not "
+                                 "supported yet")
+            val = (_data(validation_data[0], "fit(validation_data)"), _data(validation_data[1], "fit(validation_data)"))
+        if not 0 <= float(validation_split) < 1:
+            raise ValueError("`validation_split` must be in [0, 1), got %s" % validation_split)
+        self.stop_training = False
+        engine_history = self._impl.fit(
+            xt, yt, None if batch_size is None else int(batch_size), int(epochs), _verbose(verbose),
+            self._engine_callbacks(callbacks), float(validation_split), val, bool(shuffle), int(initial_epoch),
+            None if validation_batch_size is None else int(validation_batch_size), int(validation_freq))
+        history = callbacks_module.History()
+        history._fill(engine_history)
+        history.set_model(self)
+        history.set_params({"verbose": _verbose(verbose), "epochs": int(epochs),
+                            "steps": -(-int(xt._shape[0] * (1 - float(validation_split))) // int(batch_size or 32))})
+        self.history = history
+        return history
+
+    def evaluate(self, x=None, y=None, batch_size=None, verbose="auto", sample_weight=None, steps=None,
+                 callbacks=None, max_queue_size=10, workers=1, use_multiprocessing=False, return_dict=False, **kwargs):
+        if sample_weight is not None or steps is not None:
+            raise NotImplementedError("tensorbox: evaluate(sample_weight/steps) is not supported yet")
+        if y is None:
+            raise ValueError("tensorbox: evaluate() needs targets y")
+        pairs = self._impl.evaluate(_data(x, "evaluate"), _data(y, "evaluate"),
+                                    None if batch_size is None else int(batch_size), _verbose(verbose),
+                                    self._engine_callbacks(callbacks))
+        return _logs_result(pairs, return_dict)
+
+    def predict(self, x, batch_size=None, verbose="auto", steps=None, callbacks=None, max_queue_size=10, workers=1,
+                use_multiprocessing=False):
+        if steps is not None or callbacks:
+            raise NotImplementedError("tensorbox: predict(steps/callbacks) is not supported yet")
+        out = self._impl.predict(_data(x, "predict"), None if batch_size is None else int(batch_size),
+                                 _verbose(verbose))
+        return out.numpy()
+
+    def train_on_batch(self, x, y=None, sample_weight=None, class_weight=None, reset_metrics=True, return_dict=False):
+        if sample_weight is not None or class_weight is not None:
+            raise NotImplementedError("tensorbox: train_on_batch(sample_weight/class_weight) is not supported yet")
+        return _logs_result(self._impl.train_on_batch(_data(x, "train_on_batch"), _data(y, "train_on_batch")),
+                            return_dict)
+
+    def test_on_batch(self, x, y=None, sample_weight=None, reset_metrics=True, return_dict=False):
+        if sample_weight is not None:
+            raise NotImplementedError("tensorbox: test_on_batch(sample_weight) is not supported yet")
+        return _logs_result(self._impl.test_on_batch(_data(x, "test_on_batch"), _data(y, "test_on_batch")),
+                            return_dict)
+
+    def predict_on_batch(self, x):
+        return self._impl.predict_on_batch(_data(x, "predict_on_batch")).numpy()
+
+    # -- structure ------------------------------------------------------------------------------
+    @property
+    def layers(self):
+        return [Layer._wrap(impl) for impl in self._impl.layers]
+
+    def get_layer(self, name=None, index=None):
+        if index is not None:
+            if name is not None:
+                raise ValueError("Provide only a layer name or a layer index. Received: index=%s, name=%s."
+                                 % (index, name))
+            layers = self.layers
+            if len(layers) <= index:
+                raise ValueError("Was asked to retrieve layer at index %d but model only has %d layers."
+                                 % (index, len(layers)))
+            return layers[index]
+        if name is None:
+            raise ValueError("Provide either a layer name or layer index at `get_layer`.")
+        return Layer._wrap(self._impl.get_layer(name))
+
+    def summary(self, line_length=None, positions=None, print_fn=None, expand_nested=False, show_trainable=False,
+                layer_range=None):
+        text = self._impl.summary()
+        if print_fn is None:
+            print(text, end="" if text.endswith("\n") else "\n")
+        else:
+            for line in text.rstrip("\n").split("\n"):
+                print_fn(line)
+
+    @property
+    def stop_training(self):
+        return self._impl.stop_training
+
+    @stop_training.setter
+    def stop_training(self, value):
+        self._impl.stop_training = bool(value)
+
+    metrics_names = property(lambda self: list(self._impl.metrics_names))
+
+    def save_weights(self, filepath, overwrite=True, save_format=None, options=None):
+        self._impl.save_weights(str(filepath))
+
+    def load_weights(self, filepath, by_name=False, skip_mismatch=False, options=None):
+        self._impl.load_weights(str(filepath))
+
+    def save(self, *args, **kwargs):
+        raise NotImplementedError("tensorbox: model.save (the .keras/.h5 formats) is not built yet; "
+                                  "use save_weights/load_weights")
+
+    def __call__(self, inputs, training=None, mask=None):
+        return Layer.__call__(self, inputs, training=training)
+
+
+class Sequential(Model):
+    def __init__(self, layers=None, name=None):
+        impls = []
+        for i, layer in enumerate(layers or []):
+            impls.append(self._layer_impl(layer, i))
+        self._impl = _C.Sequential(impls, name or "")
+        self.optimizer = None
+        self.history = None
+
+    @staticmethod
+    def _layer_impl(layer, index=None):
+        if isinstance(layer, layers_module.KerasTensor):
+            return layer._keras_layer._impl
+        if isinstance(layer, Model):
+            raise NotImplementedError("tensorbox: nesting models comes with the functional API")
+        if not isinstance(layer, Layer):
+            raise TypeError("The added layer must be an instance of class Layer. Received: layer=%r of type %s."
+                            % (layer, type(layer)))
+        return layer._impl
+
+    def add(self, layer):
+        self._impl.add(self._layer_impl(layer))
+
+    def pop(self):
+        self._impl.pop()
+
+    def get_config(self):
+        return _config.loads(self._impl.get_config())
+
+    @classmethod
+    def from_config(cls, config, custom_objects=None):
+        obj = cls.__new__(cls)
+        obj._impl = _C.sequential_from_config(_config.dumps(config))
+        obj.optimizer = None
+        obj.history = None
+        return obj
