@@ -65,10 +65,11 @@ def _from_numpy(arr, dtype=None):
         want = dtype.as_numpy_dtype
         if arr.dtype != want:
             arr = arr.astype(want)
-    elif arr.dtype.kind in "OUSV":
+    elif arr.dtype.kind in "OUS":
         raise TypeError("Cannot convert %r to a tensor: unsupported element type %s" % (arr, arr.dtype))
     d = _dt.as_dtype(arr.dtype)
-    arr = np.ascontiguousarray(arr)
+    if not arr.flags.c_contiguous:
+        arr = np.ascontiguousarray(arr)  # (keeps ndim >= 1; only taken for non-contiguous arrays)
     if d.name == "bfloat16":
         arr = arr.view(np.uint16)
     return _C.from_buffer(arr, d.name)
@@ -165,7 +166,8 @@ def _tensor_numpy(self):
 
 
 def _tensor_repr(self):
-    a = repr(self.numpy())
+    arr = self.numpy()
+    a = np.array2string(arr) if arr.ndim == 0 else repr(arr)
     sep = "\n" if "\n" in a else ""
     return "<tf.Tensor: shape=%s, dtype=%s, numpy=%s%s>" % (self.shape, self.dtype.name, sep, a)
 

@@ -76,6 +76,11 @@ class Model(Layer):
         self._run_eagerly = bool(run_eagerly)
         self._jit_compile = jit_compile
 
+    def _check_compiled(self):
+        if not self._impl.compiled:
+            raise RuntimeError("You must compile your model before training/testing. Use "
+                               "`model.compile(optimizer, loss)`.")
+
     def _engine_callbacks(self, callbacks):
         out = []
         for cb in callbacks or []:
@@ -95,6 +100,7 @@ class Model(Layer):
                             ("steps_per_epoch", steps_per_epoch), ("validation_steps", validation_steps)):
             if value is not None:
                 raise NotImplementedError("tensorbox: fit(%s=...) is not supported yet" % name)
+        self._check_compiled()
         if y is None:
             raise ValueError("tensorbox: fit() needs targets y (datasets yielding (x, y) come with tf.data)")
         xt, yt = _data(x, "fit"), _data(y, "fit")
@@ -123,6 +129,7 @@ class Model(Layer):
                  callbacks=None, max_queue_size=10, workers=1, use_multiprocessing=False, return_dict=False, **kwargs):
         if sample_weight is not None or steps is not None:
             raise NotImplementedError("tensorbox: evaluate(sample_weight/steps) is not supported yet")
+        self._check_compiled()
         if y is None:
             raise ValueError("tensorbox: evaluate() needs targets y")
         pairs = self._impl.evaluate(_data(x, "evaluate"), _data(y, "evaluate"),
@@ -139,6 +146,7 @@ class Model(Layer):
         return out.numpy()
 
     def train_on_batch(self, x, y=None, sample_weight=None, class_weight=None, reset_metrics=True, return_dict=False):
+        self._check_compiled()
         if sample_weight is not None or class_weight is not None:
             raise NotImplementedError("tensorbox: train_on_batch(sample_weight/class_weight) is not supported yet")
         return _logs_result(self._impl.train_on_batch(_data(x, "train_on_batch"), _data(y, "train_on_batch")),
