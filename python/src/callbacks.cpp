@@ -4,6 +4,7 @@
 #include <set>
 
 #include <nanobind/stl/map.h>
+#include <nanobind/stl/set.h>
 #include <nanobind/stl/shared_ptr.h>
 #include <nanobind/stl/string.h>
 #include <nanobind/stl/vector.h>
@@ -150,6 +151,7 @@ void bind_callbacks(nb::module_& m) {
   nb::class_<Callback>(m, "Callback");
   nb::class_<k::callbacks::History, Callback>(m, "History")
       .def_ro("history", &k::callbacks::History::history)
+      .def_ro("keys", &k::callbacks::History::keys)
       .def_ro("epoch", &k::callbacks::History::epoch);
   m.def("python_callback", [](nb::object target, std::set<std::string> hooks) -> k::callbacks::CallbackPtr {
     return std::make_shared<PythonCallback>(std::move(target), std::move(hooks));

@@ -18,6 +18,7 @@ namespace tbpy {
 
 namespace k = tb::keras;
 using tb::Tensor;
+using namespace nb::literals;
 
 namespace {
 
@@ -100,7 +101,13 @@ void bind_layers(nb::module_& m) {
 void bind_optimizers_losses_metrics(nb::module_& m) {
   const auto nogil = nb::call_guard<nb::gil_scoped_release>();
   nb::class_<k::optimizers::Optimizer>(m, "Optimizer")
-      .def("apply_gradients", &k::optimizers::Optimizer::apply_gradients, nogil)
+      .def("apply_gradients", [](k::optimizers::Optimizer& o, const std::vector<std::optional<Tensor>>& grads,
+                                 const std::vector<tb::Variable>& vars) {
+        std::vector<Tensor> g;
+        for (const auto& t : grads) g.push_back(t.value_or(Tensor()));  // None: no gradient, skipped
+        nb::gil_scoped_release nogil;
+        o.apply_gradients(g, vars);
+      })
       .def_prop_rw("iterations", &k::optimizers::Optimizer::iterations, &k::optimizers::Optimizer::set_iterations)
       .def_prop_rw("learning_rate", &k::optimizers::Optimizer::learning_rate,
                    &k::optimizers::Optimizer::set_learning_rate)
@@ -178,7 +185,9 @@ void bind_models(nb::module_& m) {
                         .validation_batch_size = validation_batch_size, .validation_freq = validation_freq};
         nb::gil_scoped_release nogil;
         return model.fit(x, y, o);
-      })
+      }, "x"_a, "y"_a, "batch_size"_a.none(), "epochs"_a, "verbose"_a, "callbacks"_a, "validation_split"_a,
+         "validation_data"_a.none(), "shuffle"_a, "initial_epoch"_a, "validation_batch_size"_a.none(),
+         "validation_freq"_a)
       .def("evaluate", [](Model& model, const Tensor& x, const Tensor& y, std::optional<int64_t> batch_size, int verbose,
                           std::vector<k::callbacks::CallbackPtr> callbacks) {
         k::EvaluateOptions o{.batch_size = batch_size, .verbose = verbose,
@@ -186,19 +195,19 @@ void bind_models(nb::module_& m) {
         nb::gil_scoped_release nogil;
         auto logs = model.evaluate(x, y, o);
         return std::vector<std::pair<std::string, double>>(logs.begin(), logs.end());
-      })
+      }, "x"_a, "y"_a, "batch_size"_a.none(), "verbose"_a, "callbacks"_a)
       .def("predict", [](Model& model, const Tensor& x, std::optional<int64_t> batch_size, int verbose) {
         nb::gil_scoped_release nogil;
         return model.predict(x, {.batch_size = batch_size, .verbose = verbose});
-      })
-      .def("train_on_batch", [](Model& model, const Tensor& x, const Tensor& y) {
+      }, "x"_a, "batch_size"_a.none(), "verbose"_a)
+      .def("train_on_batch", [](Model& model, const Tensor& x, const Tensor& y, bool reset) {
         nb::gil_scoped_release nogil;
-        auto logs = model.train_on_batch(x, y);
+        auto logs = model.train_on_batch(x, y, reset);
         return std::vector<std::pair<std::string, double>>(logs.begin(), logs.end());
       })
-      .def("test_on_batch", [](Model& model, const Tensor& x, const Tensor& y) {
+      .def("test_on_batch", [](Model& model, const Tensor& x, const Tensor& y, bool reset) {
         nb::gil_scoped_release nogil;
-        auto logs = model.test_on_batch(x, y);
+        auto logs = model.test_on_batch(x, y, reset);
         return std::vector<std::pair<std::string, double>>(logs.begin(), logs.end());
       })
       .def("predict_on_batch", &Model::predict_on_batch, nb::call_guard<nb::gil_scoped_release>())

@@ -103,9 +103,27 @@ void Model::reset_metrics() {
   for (auto& m : metric_objs_) m->reset_state();
 }
 
-Logs Model::train_on_batch(const Tensor& x, const Tensor& y) {
+Logs Model::train_on_batch(const Tensor& x, const Tensor& y, bool reset_metrics_) {
   check_compiled("train_on_batch");
   check_xy(x, y, "train_on_batch");
+  return one_batch(reset_metrics_, [&] { return train_step(x, y); });
+}
+
+Logs Model::test_on_batch(const Tensor& x, const Tensor& y, bool reset_metrics_) {
+  check_compiled("test_on_batch");
+  check_xy(x, y, "test_on_batch");
+  return one_batch(reset_metrics_, [&] { return test_step(x, y); });
+}
+
+Logs Model::one_batch(bool reset, const std::function<Logs()>& step) {
+  // Keras's reset_metrics=True: the logs describe this batch alone.
+  if (reset) reset_metrics();
+  Logs logs = step();
+  if (reset) reset_metrics();
+  return logs;
+}
+
+Logs Model::train_step(const Tensor& x, const Tensor& y) {
   Tensor y_pred, loss;
   std::vector<Tensor> grads;
   std::vector<Variable> vars;
@@ -121,9 +139,7 @@ Logs Model::train_on_batch(const Tensor& x, const Tensor& y) {
   return metric_logs();
 }
 
-Logs Model::test_on_batch(const Tensor& x, const Tensor& y) {
-  check_compiled("evaluate");
-  check_xy(x, y, "evaluate");
+Logs Model::test_step(const Tensor& x, const Tensor& y) {
   const Tensor y_pred = (*this)(x, false);
   const Tensor loss = compute_loss(y, y_pred);
   update_metrics(y, y_pred, loss.item(), x.dim(0));
@@ -164,7 +180,7 @@ Logs Model::run_test(const Tensor& x, const Tensor& y, int64_t bs, int verbose, 
   for (int64_t s = 0; s < steps; ++s) {
     if (cbs) cbs->each([&](callbacks::Callback& c) { c.on_test_batch_begin(s, logs); });
     const int64_t b = s * bs, e = std::min(n, b + bs);
-    logs = test_on_batch(rows(x, b, e, nullptr), rows(y, b, e, nullptr));
+    logs = test_step(rows(x, b, e, nullptr), rows(y, b, e, nullptr));
     if (cbs) cbs->each([&](callbacks::Callback& c) { c.on_test_batch_end(s, logs); });
     if (bar) bar->update(s + 1, {logs.begin(), logs.end()});
   }
@@ -216,7 +232,7 @@ std::shared_ptr<callbacks::History> Model::fit(const Tensor& x_in, const Tensor&
       cbs.each([&](callbacks::Callback& c) { c.on_train_batch_begin(s, batch_logs); });
       const int64_t b = s * bs, e = std::min(n, b + bs);
       const std::vector<int64_t>* p = o.shuffle ? &perm : nullptr;
-      logs = train_on_batch(rows(x, b, e, p), rows(y, b, e, p));
+      logs = train_step(rows(x, b, e, p), rows(y, b, e, p));
       batch_logs = logs;
       cbs.each([&](callbacks::Callback& c) { c.on_train_batch_end(s, batch_logs); });
       if (stop_training) break;

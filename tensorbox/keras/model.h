@@ -11,6 +11,7 @@
 //   auto scores = model.evaluate(x_test, y_test);          // scores.at("accuracy")
 #pragma once
 
+#include <functional>
 #include <iostream>
 #include <memory>
 #include <optional>
@@ -67,8 +68,10 @@ class Model : public layers::Layer {
   std::shared_ptr<callbacks::History> fit(const Tensor& x, const Tensor& y, const FitOptions& options = {});
   Logs evaluate(const Tensor& x, const Tensor& y, const EvaluateOptions& options = {});
   Tensor predict(const Tensor& x, const PredictOptions& options = {});
-  Logs train_on_batch(const Tensor& x, const Tensor& y);
-  Logs test_on_batch(const Tensor& x, const Tensor& y);
+  // One step on one batch. With reset_metrics (Keras's default) the logs cover this batch
+  // alone; without, the metrics keep accumulating across calls.
+  Logs train_on_batch(const Tensor& x, const Tensor& y, bool reset_metrics = true);
+  Logs test_on_batch(const Tensor& x, const Tensor& y, bool reset_metrics = true);
   Tensor predict_on_batch(const Tensor& x);
 
   // The layers in order (without the InputLayer, as Keras lists them).
@@ -96,6 +99,10 @@ class Model : public layers::Layer {
 
  private:
   void check_compiled(const char* what) const;
+  // The steps fit/evaluate run per batch (metrics accumulate over the epoch).
+  Logs train_step(const Tensor& x, const Tensor& y);
+  Logs test_step(const Tensor& x, const Tensor& y);
+  Logs one_batch(bool reset, const std::function<Logs()>& step);
   void check_xy(const Tensor& x, const Tensor& y, const char* what) const;
   void resolve_metrics(const Tensor& y, const Tensor& y_pred);
   Tensor compute_loss(const Tensor& y, const Tensor& y_pred);

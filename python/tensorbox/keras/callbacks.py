@@ -119,7 +119,7 @@ class History(Callback):
 
     def _fill(self, engine_history):
         self.epoch = list(engine_history.epoch)
-        self.history = {k: list(v) for k, v in engine_history.history.items()}
+        self.history = {k: list(engine_history.history[k]) for k in engine_history.keys}
 
 
 class ProgbarLogger(Callback):

@@ -121,6 +121,11 @@ _FUNCTIONS = {"sparse_categorical_crossentropy": SparseCategoricalCrossentropy,
               "categorical_crossentropy": CategoricalCrossentropy, "binary_crossentropy": BinaryCrossentropy,
               "mean_squared_error": MeanSquaredError, "mse": MeanSquaredError, "mean_absolute_error": MeanAbsoluteError,
               "mae": MeanAbsoluteError, "huber": Huber, "huber_loss": Huber}
+_NAMED_FUNCTIONS = {"sparse_categorical_crossentropy": sparse_categorical_crossentropy,
+                    "categorical_crossentropy": categorical_crossentropy, "binary_crossentropy": binary_crossentropy,
+                    "mean_squared_error": mean_squared_error, "mse": mean_squared_error,
+                    "mean_absolute_error": mean_absolute_error, "mae": mean_absolute_error, "huber": huber,
+                    "huber_loss": huber}
 for _f in (sparse_categorical_crossentropy, categorical_crossentropy, binary_crossentropy, mean_squared_error,
            mean_absolute_error, huber):
     _f._tb_loss_class = _FUNCTIONS[_f.__name__]
@@ -138,26 +143,33 @@ class _FunctionLoss(Loss):
 
 
 def get(identifier):
-    """A Loss from a Loss, a name ("mse"), a config dict, or a function."""
-    if isinstance(identifier, Loss):
+    """As keras.losses.get: a class name gives an instance, a function name ("mse") the function."""
+    if isinstance(identifier, Loss) or callable(identifier):
         return identifier
     if isinstance(identifier, str):
         if identifier in _CLASSES:
             return _CLASSES[identifier]()
-        cls = _FUNCTIONS.get(identifier)
-        if cls is None:
+        fn = _NAMED_FUNCTIONS.get(identifier)
+        if fn is None:
             _C.deserialize_loss(_config.dumps(identifier))  # ValueError listing the valid names
-        return cls()
+            raise ValueError("Unknown loss function: %r" % identifier)
+        return fn
     if isinstance(identifier, dict):
         cls = _CLASSES.get(identifier.get("class_name"))
         if cls is None:
             raise ValueError("Unknown loss function: %r. Valid: %s" % (identifier.get("class_name"), ", ".join(_CLASSES)))
         return cls(**identifier.get("config", {}))
-    if hasattr(identifier, "_tb_loss_class"):
-        return identifier._tb_loss_class()
-    if callable(identifier):
-        return _FunctionLoss(identifier)
     raise ValueError("Could not interpret loss function identifier: %r" % (identifier,))
+
+
+def as_loss_object(identifier):
+    """What compile() gives the engine: a Loss for a Loss, a name, a built-in or a user function."""
+    loss = get(identifier)
+    if isinstance(loss, Loss):
+        return loss
+    if hasattr(loss, "_tb_loss_class"):
+        return loss._tb_loss_class()
+    return _FunctionLoss(loss)
 
 
 def serialize(loss):

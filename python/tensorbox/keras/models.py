@@ -66,7 +66,7 @@ class Model(Layer):
         if isinstance(loss, (list, dict)):
             raise NotImplementedError("tensorbox: a list or dict of losses needs the functional API")
         opt = optimizers.get(optimizer)
-        loss_obj = losses.get(loss)
+        loss_obj = losses.as_loss_object(loss)
         names = [metrics_module.compile_name(m) for m in (metrics or [])]
         self._impl.compile(opt._impl, loss_obj._impl, names)
         self.optimizer = opt
@@ -149,13 +149,16 @@ class Model(Layer):
         self._check_compiled()
         if sample_weight is not None or class_weight is not None:
             raise NotImplementedError("tensorbox: train_on_batch(sample_weight/class_weight) is not supported yet")
-        return _logs_result(self._impl.train_on_batch(_data(x, "train_on_batch"), _data(y, "train_on_batch")),
+        return _logs_result(self._impl.train_on_batch(_data(x, "train_on_batch"), _data(y, "train_on_batch"),
+                                                      bool(reset_metrics)),
                             return_dict)
 
     def test_on_batch(self, x, y=None, sample_weight=None, reset_metrics=True, return_dict=False):
+        self._check_compiled()
         if sample_weight is not None:
             raise NotImplementedError("tensorbox: test_on_batch(sample_weight) is not supported yet")
-        return _logs_result(self._impl.test_on_batch(_data(x, "test_on_batch"), _data(y, "test_on_batch")),
+        return _logs_result(self._impl.test_on_batch(_data(x, "test_on_batch"), _data(y, "test_on_batch"),
+                                                     bool(reset_metrics)),
                             return_dict)
 
     def predict_on_batch(self, x):

@@ -4,7 +4,10 @@ namespace tb::keras::callbacks {
 
 void History::on_epoch_end(int e, Logs& logs) {
   epoch.push_back(e);
-  for (const auto& [k, v] : logs) history[k].push_back(v);
+  for (const auto& [k, v] : logs) {
+    if (!history.count(k)) keys.push_back(k);
+    history[k].push_back(v);
+  }
 }
 
 CallbackList::CallbackList(std::vector<CallbackPtr> callbacks, Model* model, const Params& params)

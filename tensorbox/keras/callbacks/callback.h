@@ -59,6 +59,7 @@ class History : public Callback {
  public:
   void on_epoch_end(int epoch, Logs& logs) override;
   std::map<std::string, std::vector<double>> history;
+  std::vector<std::string> keys;  // history's keys in the order the logs gave them (Keras's order)
   std::vector<int> epoch;
 };
 
