@@ -20,6 +20,7 @@ import sys
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 MLP = os.path.join(ROOT, "build", "release", "bench", "mlp_train")
+SECTION_MARK = "<!-- section:"
 
 
 def run(cmd, threads):
@@ -143,8 +144,17 @@ def write_md(a, rows, meta):
     if noisy:
         lines += ["- Cells whose runs spread by more than 1.5x were disturbed by other load on the shared host "
                   "(a descheduled vCPU stalls every OpenMP barrier): " + ", ".join(noisy) + ". Rerun to confirm."]
-    with open(os.path.join(ROOT, "BENCHMARKS.md"), "w") as f:
-        f.write("\n".join(lines) + "\n")
+    path = os.path.join(ROOT, "BENCHMARKS.md")
+    # Sections other harnesses own (from their marker on) are kept as they are.
+    kept = ""
+    if os.path.exists(path):
+        with open(path) as f:
+            old = f.read()
+        if SECTION_MARK in old:
+            kept = "\n" + old[old.index(SECTION_MARK):]
+    with open(path + ".tmp", "w") as f:
+        f.write("\n".join(lines) + "\n" + kept)
+    os.replace(path + ".tmp", path)
     print("wrote BENCHMARKS.md")
 
 
