@@ -132,25 +132,15 @@ def _operand(x, like):
     return convert_to_tensor(x, dtype=like.dtype)
 
 
-def _binary(op):
+def _binary(op, reflected=False):
+    """An operator method: `a op b`, or `b op a` for the reflected (__radd__ ...) form."""
     def f(a, b):
         a = _value(a)
         try:
             b = _operand(b, a)
         except (TypeError, ValueError):
             return NotImplemented
-        return op(a, b)
-    return f
-
-
-def _rbinary(op):
-    def f(a, b):
-        a = _value(a)
-        try:
-            b = _operand(b, a)
-        except (TypeError, ValueError):
-            return NotImplemented
-        return op(b, a)
+        return op(b, a) if reflected else op(a, b)
     return f
 
 
@@ -288,7 +278,7 @@ def _install_tensor_methods():
                      ("matmul", lambda a, b: o.matmul(a, b, False, False)),
                      ("and", o.logical_and), ("or", o.logical_or)):
         setattr(T, "__%s__" % name, _binary(op))
-        setattr(T, "__r%s__" % name, _rbinary(op))
+        setattr(T, "__r%s__" % name, _binary(op, reflected=True))
     for name, op in (("lt", o.less), ("le", o.less_equal), ("gt", o.greater), ("ge", o.greater_equal),
                      ("eq", o.equal), ("ne", o.not_equal)):
         setattr(T, "__%s__" % name, _binary(op))

@@ -144,3 +144,28 @@ def test_function_runs_eagerly(tb):
 
     assert_close(f(tb.constant([1.0, 2.0])), [2.0, 4.0])
     assert tb.executing_eagerly()
+
+
+def test_borrowed_memory_outlives_the_array_name(tb):
+    import gc
+    a = np.arange(1000, dtype=np.float32)
+    t = tb.convert_to_tensor(a)
+    view = t.numpy()
+    del a
+    gc.collect()
+    assert float(tb.reduce_sum(t)) == 499500.0 and view[999] == 999.0
+
+
+def test_variables_work_where_tensors_do(tb, tfr):
+    v, r = tb.Variable([[1.0, 2.0]], name="w"), tfr.Variable([[1.0, 2.0]], name="w")
+    assert v.name == r.name == "w:0" and v.shape == (1, 2) and v.dtype == tb.float32
+    assert_close(v + 1.0, r + 1.0)
+    assert_close(tb.matmul(v, np.ones((2, 1), np.float32)), tfr.matmul(r, np.ones((2, 1), np.float32)))
+    v.assign([[3.0, 4.0]])
+    v.assign_add(np.ones((1, 2), np.float32))
+    assert v.numpy().tolist() == [[4.0, 5.0]]
+    snapshot = v.numpy()
+    v.assign_sub([[1.0, 1.0]])
+    assert snapshot.tolist() == [[4.0, 5.0]], "Variable.numpy() is a copy"
+    with pytest.raises(tb.errors.InvalidArgumentError, match=r"\(1, 2\)|shape"):
+        v.assign([1.0, 2.0, 3.0])
