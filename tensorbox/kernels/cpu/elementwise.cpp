@@ -295,6 +295,24 @@ Tensor cast(const Tensor& x, DType dtype) {
   if (x.dtype() == dtype) return x;
   Tensor y = Tensor::empty(x.shape(), dtype);
   const int64_t n = x.size();
+  // The conversions mixed precision runs every step: vectorized.
+  const DType from = x.dtype();
+  if ((from == DType::float32 && is_half(dtype)) || (is_half(from) && dtype == DType::float32)) {
+    const void* px = x.raw_data();
+    void* py = y.raw_data();
+    parallel_range(n, kParallelGrain, [&](int64_t b, int64_t e) {
+      if (from == DType::float32) {
+        auto* out = static_cast<uint16_t*>(py) + b;
+        if (dtype == DType::float16) simd::f32_to_f16(static_cast<const float*>(px) + b, out, e - b);
+        else simd::f32_to_bf16(static_cast<const float*>(px) + b, out, e - b);
+      } else {
+        const auto* in = static_cast<const uint16_t*>(px) + b;
+        if (from == DType::float16) simd::f16_to_f32(in, static_cast<float*>(py) + b, e - b);
+        else simd::bf16_to_f32(in, static_cast<float*>(py) + b, e - b);
+      }
+    });
+    return y;
+  }
   visit_dtype(x.dtype(), [&](auto in_tag) {
     using I = decltype(in_tag);
     const I* px = static_cast<const I*>(x.raw_data());

@@ -11,6 +11,7 @@
 #include <cmath>
 #include <cstring>
 
+#include "tensorbox/core/dtype.h"
 #include "tensorbox/kernels/cpu/elementwise.h"
 #include "tensorbox/kernels/cpu/simd.h"
 
@@ -221,6 +222,58 @@ void SgdF32(float* var, float* mom, const float* g, int64_t n, float lr, float m
   }
 }
 
+// --- 16-bit float conversions (round to nearest even, NaN kept quiet) -------------------------
+// float16 uses the F16C instructions (AVX2 and up); older targets take the scalar reference.
+void F32ToF16(const float* x, uint16_t* y, int64_t n) {
+  int64_t i = 0;
+#if HWY_TARGET <= HWY_AVX2
+  const DF d;
+  const hn::Rebind<hwy::float16_t, DF> dh;
+  const int64_t N = int64_t(hn::Lanes(d));
+  for (; i + N <= n; i += N) hn::StoreU(hn::DemoteTo(dh, hn::LoadU(d, x + i)), dh, reinterpret_cast<hwy::float16_t*>(y + i));
+#endif
+  for (; i < n; ++i) y[i] = float16::from_float(x[i]);
+}
+
+void F16ToF32(const uint16_t* x, float* y, int64_t n) {
+  int64_t i = 0;
+#if HWY_TARGET <= HWY_AVX2
+  const DF d;
+  const hn::Rebind<hwy::float16_t, DF> dh;
+  const int64_t N = int64_t(hn::Lanes(d));
+  for (; i + N <= n; i += N) hn::StoreU(hn::PromoteTo(d, hn::LoadU(dh, reinterpret_cast<const hwy::float16_t*>(x + i))), d, y + i);
+#endif
+  for (; i < n; ++i) y[i] = float16::to_float(x[i]);
+}
+
+void F32ToBF16(const float* x, uint16_t* y, int64_t n) {
+  const DF d;
+  const hn::RebindToUnsigned<DF> du;
+  const hn::RebindToSigned<DF> di;
+  const hn::Rebind<uint16_t, DF> du16;
+  const int64_t N = int64_t(hn::Lanes(d));
+  int64_t i = 0;
+  for (; i + N <= n; i += N) {
+    const auto v = hn::LoadU(d, x + i);
+    const auto u = hn::BitCast(du, v);
+    const auto rounded = hn::Add(u, hn::Add(hn::Set(du, 0x7fffu), hn::And(hn::ShiftRight<16>(u), hn::Set(du, 1u))));
+    const auto bits = hn::IfThenElse(hn::RebindMask(du, hn::IsNaN(v)), hn::Or(u, hn::Set(du, 0x400000u)), rounded);
+    hn::StoreU(hn::DemoteTo(du16, hn::BitCast(di, hn::ShiftRight<16>(bits))), du16, y + i);
+  }
+  for (; i < n; ++i) y[i] = bfloat16::from_float(x[i]);
+}
+
+void BF16ToF32(const uint16_t* x, float* y, int64_t n) {
+  const DF d;
+  const hn::RebindToUnsigned<DF> du;
+  const hn::Rebind<uint16_t, DF> du16;
+  const int64_t N = int64_t(hn::Lanes(d));
+  int64_t i = 0;
+  for (; i + N <= n; i += N)
+    hn::StoreU(hn::BitCast(d, hn::ShiftLeft<16>(hn::PromoteTo(du, hn::LoadU(du16, x + i)))), d, y + i);
+  for (; i < n; ++i) y[i] = bits_float(uint32_t(x[i]) << 16);
+}
+
 double FmaPeakGflops(int64_t iters) {
   // Twelve independent FMA chains held in registers: enough in flight to cover FMA latency
   // on current x86 cores, so the loop runs at the FMA units' throughput. (The disassembly
@@ -260,6 +313,10 @@ HWY_EXPORT(MaxF32);
 HWY_EXPORT(AdamF32);
 HWY_EXPORT(SgdF32);
 HWY_EXPORT(FmaPeakGflops);
+HWY_EXPORT(F32ToF16);
+HWY_EXPORT(F16ToF32);
+HWY_EXPORT(F32ToBF16);
+HWY_EXPORT(BF16ToF32);
 
 double fma_peak_gflops() { return HWY_DYNAMIC_DISPATCH(FmaPeakGflops)(20'000'000); }
 
@@ -282,6 +339,11 @@ void sgd_f32(float* var, float* mom, const float* g, int64_t n, float lr, float 
              bool nesterov) {
   HWY_DYNAMIC_DISPATCH(SgdF32)(var, mom, g, n, lr, momentum, nesterov);
 }
+
+void f32_to_f16(const float* x, uint16_t* y, int64_t n) { HWY_DYNAMIC_DISPATCH(F32ToF16)(x, y, n); }
+void f16_to_f32(const uint16_t* x, float* y, int64_t n) { HWY_DYNAMIC_DISPATCH(F16ToF32)(x, y, n); }
+void f32_to_bf16(const float* x, uint16_t* y, int64_t n) { HWY_DYNAMIC_DISPATCH(F32ToBF16)(x, y, n); }
+void bf16_to_f32(const uint16_t* x, float* y, int64_t n) { HWY_DYNAMIC_DISPATCH(BF16ToF32)(x, y, n); }
 
 }  // namespace tb::kernels::cpu::simd
 #endif  // HWY_ONCE

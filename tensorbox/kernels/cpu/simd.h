@@ -24,6 +24,12 @@ void adam_f32(float* var, float* m, float* v, float* vhat, const float* g, int64
 void sgd_f32(float* var, float* mom, const float* g, int64_t n, float lr, float momentum,
              bool nesterov);
 
+// float32 <-> float16 / bfloat16 bit patterns, round to nearest even, NaN kept quiet: exactly
+// what tb::float16 / tb::bfloat16 do one value at a time, a vector at a time.
+void f32_to_f16(const float* x, uint16_t* y, int64_t n);
+void f16_to_f32(const uint16_t* x, float* y, int64_t n);
+void f32_to_bf16(const float* x, uint16_t* y, int64_t n);
+void bf16_to_f32(const uint16_t* x, float* y, int64_t n);
 // Single-core float32 FMA throughput of the SIMD target this CPU runs (GFLOP/s), measured
 // with a register-only loop (~0.1 s): the machine limit benchmarks and `doctor` report.
 double fma_peak_gflops();
