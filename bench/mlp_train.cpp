@@ -2,7 +2,7 @@
 // one MNIST epoch, plus oneDNN sgemm GFLOP/s at the workload's GEMM shapes, as one JSON line.
 // Timing only: no assertion anywhere. Driven by bench/compare_mlp.py.
 //
-//   ./build/release/mlp_train --batch-size 128 --threads 1 [--epochs 1] [--samples 60000]
+//   ./build/release/mlp_train --batch-size 128 --threads 1 [--epochs 1] [--samples 60000] [--policy mixed_bfloat16]
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
@@ -42,10 +42,12 @@ double sgemm_gflops(int64_t M, int64_t K, int64_t N, bool ta, bool tb) {
 int main(int argc, char** argv) {
   int64_t batch = 128, samples = 60000;
   int threads = 1, epochs = 1;
+  std::string policy = "float32";
   for (int i = 1; i + 1 < argc; i += 2) {
     const std::string a = argv[i];
     const long long v = std::atoll(argv[i + 1]);
-    if (a == "--batch-size") batch = v;
+    if (a == "--policy") policy = argv[i + 1];
+    else if (a == "--batch-size") batch = v;
     else if (a == "--threads") threads = int(v);
     else if (a == "--epochs") epochs = int(v);
     else if (a == "--samples") samples = v;
@@ -56,6 +58,7 @@ int main(int argc, char** argv) {
   }
   set_num_threads(threads);
   random::set_seed(1);
+  mixed_precision::set_global_policy(mixed_precision::Policy(policy));
   const auto d = data::mnist::load_data();
   Tensor x = ops::cast(d.x_train, DType::float32).reshape({-1, 784}) / 255.0;
   Tensor y = d.y_train;
@@ -63,7 +66,8 @@ int main(int argc, char** argv) {
     x = ops::slice(x, {0, 0}, {samples, 784});
     y = ops::slice(y, {0}, {samples});
   }
-  Sequential model({Dense(1024, {.activation = "relu", .input_shape = {784}}), Dense(10)});
+  // Under a mixed policy the output layer stays float32, as the mixed-precision guide says.
+  Sequential model({Dense(1024, {.activation = "relu", .input_shape = {784}}), Dense(10, {.dtype = "float32"})});
   model.compile({.optimizer = "adam", .loss = losses::SparseCategoricalCrossentropy({.from_logits = true}),
                  .metrics = {"accuracy"}});
   // One warm-up step so JIT compilation and first allocations are not timed (PyTorch gets the same).
@@ -81,8 +85,9 @@ int main(int argc, char** argv) {
   const double wgrad = sgemm_gflops(784, batch, 1024, true, false);
   std::printf("{\"system\": \"tensorbox\", \"batch_size\": %lld, \"threads\": %d, \"samples_per_s\": %.1f, "
               "\"epoch_s\": %.3f, \"final_loss\": %.4f, \"step_gflops\": %.1f, \"sgemm_peak_gflops\": %.1f, "
-              "\"sgemm_fwd_gflops\": %.1f, \"sgemm_wgrad_gflops\": %.1f, \"fma_peak_gflops_per_core\": %.1f, \"onednn\": \"%s\"}\n",
+              "\"sgemm_fwd_gflops\": %.1f, \"sgemm_wgrad_gflops\": %.1f, \"fma_peak_gflops_per_core\": %.1f, \"onednn\": \"%s\", "
+              "\"policy\": \"%s\"}\n",
               (long long)batch, threads, sps, secs / epochs, h->history["loss"].back(), sps * flops_per_sample / 1e9,
-              peak, fwd, wgrad, fma_peak, kernels::cpu::onednn_info().c_str());
+              peak, fwd, wgrad, fma_peak, kernels::cpu::onednn_info().c_str(), policy.c_str());
   return 0;
 }

@@ -83,6 +83,8 @@ void bind_layers(nb::module_& m) {
       .def_prop_ro("built", &k::layers::Layer::built)
       .def_prop_rw("trainable", &k::layers::Layer::trainable, &k::layers::Layer::set_trainable)
       .def_prop_ro("dtype", [](const k::layers::Layer& l) { return std::string(tb::dtype_name(l.dtype())); })
+      .def_prop_ro("compute_dtype", [](const k::layers::Layer& l) { return std::string(tb::dtype_name(l.compute_dtype())); })
+      .def_prop_ro("policy_name", [](const k::layers::Layer& l) { return l.dtype_policy().name(); })
       .def_prop_ro("batch_input_shape", [](const k::layers::Layer& l) -> std::optional<std::vector<int64_t>> {
         if (!l.batch_input_shape()) return std::nullopt;
         return l.batch_input_shape()->dims();
@@ -114,6 +116,29 @@ void bind_optimizers_losses_metrics(nb::module_& m) {
       .def_prop_ro("name", &k::optimizers::Optimizer::name)
       .def_prop_ro("class_name", &k::optimizers::Optimizer::class_name)
       .def("get_config", [](const k::optimizers::Optimizer& o) { return config_text(o.get_config()); });
+  nb::class_<k::optimizers::LossScaleOptimizer, k::optimizers::Optimizer>(m, "LossScaleOptimizer")
+      .def_prop_ro("loss_scale", &k::optimizers::LossScaleOptimizer::loss_scale)
+      .def_prop_ro("dynamic_counter", &k::optimizers::LossScaleOptimizer::dynamic_counter)
+      .def_prop_ro("dynamic_growth_steps", &k::optimizers::LossScaleOptimizer::dynamic_growth_steps)
+      .def_prop_ro("dynamic", &k::optimizers::LossScaleOptimizer::dynamic)
+      .def_prop_ro("inner_optimizer", &k::optimizers::LossScaleOptimizer::inner_optimizer)
+      .def("get_scaled_loss", &k::optimizers::LossScaleOptimizer::get_scaled_loss, nogil)
+      .def("get_unscaled_gradients", [](const k::optimizers::LossScaleOptimizer& o,
+                                        const std::vector<std::optional<Tensor>>& grads) {
+        std::vector<Tensor> g;
+        for (const auto& t : grads) g.push_back(t.value_or(Tensor()));
+        std::vector<std::optional<Tensor>> out;
+        for (const Tensor& t : o.get_unscaled_gradients(g)) out.push_back(t.defined() ? std::optional(t) : std::nullopt);
+        return out;
+      });
+  m.def("set_global_policy", [](const std::string& name) {
+    k::mixed_precision::set_global_policy(k::mixed_precision::Policy(name));
+  });
+  m.def("policy_dtypes", [](const std::string& name) {
+    const k::mixed_precision::Policy p(name);
+    return nb::make_tuple(p.name(), std::string(tb::dtype_name(p.compute_dtype())),
+                          std::string(tb::dtype_name(p.variable_dtype())));
+  });
   m.def("deserialize_optimizer", [](const std::string& c) { return k::optimizers::deserialize(parse_json(c)); });
   m.def("schedule_value", [](const std::string& c, int64_t step) {
     return (*k::optimizers::deserialize_schedule(parse_json(c)))(step);
@@ -221,6 +246,7 @@ void bind_models(nb::module_& m) {
       .def("save_weights", &Model::save_weights, nb::call_guard<nb::gil_scoped_release>())
       .def("load_weights", &Model::load_weights, nb::call_guard<nb::gil_scoped_release>())
       .def_prop_ro("compiled", &Model::compiled)
+      .def_prop_ro("optimizer", &Model::optimizer_ptr)
       .def_prop_ro("metrics_names", [](const Model& model) {
         std::vector<std::string> names{"loss"};
         for (const auto& mt : model.metrics()) names.push_back(mt->name());

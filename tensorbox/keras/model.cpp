@@ -7,6 +7,7 @@
 #include "tensorbox/autodiff/gradient_tape.h"
 #include "tensorbox/core/random.h"
 #include "tensorbox/keras/callbacks/progbar_logger.h"
+#include "tensorbox/keras/optimizers/loss_scale_optimizer.h"
 #include "tensorbox/keras/utils/weights_file.h"
 #include "tensorbox/ops/array_ops.h"
 #include "tensorbox/ops/math_ops.h"
@@ -22,6 +23,10 @@ void Model::compile(const CompileOptions& o) {
   for (const std::string& m : o.metrics)
     if (m != "accuracy" && m != "acc") metrics::Metric::get(m);  // unknown names fail here, not mid-fit
   optimizer_ = o.optimizer.get();
+  // Keras wraps the optimizer for dynamic loss scaling under mixed_float16 only (bfloat16 has
+  // float32's range and needs none).
+  if (dtype_policy().name() == "mixed_float16" && !dynamic_cast<optimizers::LossScaleOptimizer*>(optimizer_.get()))
+    optimizer_ = std::make_shared<optimizers::LossScaleOptimizer>(optimizer_);
   loss_ = o.loss.get();
   metric_names_ = o.metrics;
   metric_objs_.clear();
@@ -132,9 +137,9 @@ Logs Model::train_step(const Tensor& x, const Tensor& y) {
     y_pred = (*this)(x, true);
     loss = compute_loss(y, y_pred);
     vars = trainable_variables();
-    grads = tape.gradient(loss, vars);
+    grads = tape.gradient(optimizer_->scale_loss(loss), vars);
   }
-  optimizer_->apply_gradients(grads, vars);
+  optimizer_->apply_gradients(optimizer_->unscale_gradients(grads), vars);
   update_metrics(y, y_pred, loss.item(), x.dim(0));
   return metric_logs();
 }

@@ -90,6 +90,8 @@ class Model : public layers::Layer {
 
   bool compiled() const { return optimizer_ != nullptr; }
   optimizers::Optimizer& optimizer() const;
+  // The optimizer training uses (after compile's LossScaleOptimizer wrapping); null before compile.
+  const std::shared_ptr<optimizers::Optimizer>& optimizer_ptr() const { return optimizer_; }
   bool stop_training = false;
   const std::vector<std::shared_ptr<metrics::Metric>>& metrics() const { return metric_objs_; }
 

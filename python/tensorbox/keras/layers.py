@@ -79,9 +79,14 @@ class Layer:
     # -- state ----------------------------------------------------------------------------------
     name = property(lambda self: self._impl.name)
     built = property(lambda self: self._impl.built)
-    dtype = property(lambda self: self._impl.dtype)
-    compute_dtype = dtype
+    dtype = property(lambda self: self._impl.dtype)  # the variables' dtype, as in Keras
+    compute_dtype = property(lambda self: self._impl.compute_dtype)
     variable_dtype = dtype
+
+    @property
+    def dtype_policy(self):
+        from .mixed_precision import Policy
+        return Policy(self._impl.policy_name)
 
     @property
     def trainable(self):
@@ -154,6 +159,8 @@ def _layer_dtype(dtype):
         return mixed_precision.global_policy().name
     if isinstance(dtype, mixed_precision.Policy):
         return dtype.name
+    if isinstance(dtype, str):
+        return mixed_precision.Policy(dtype).name  # a dtype or a policy name ('mixed_float16')
     return _dt.as_dtype(dtype).name
 
 

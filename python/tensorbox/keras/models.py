@@ -69,7 +69,10 @@ class Model(Layer):
         loss_obj = losses.as_loss_object(loss)
         names = [metrics_module.compile_name(m) for m in (metrics or [])]
         self._impl.compile(opt._impl, loss_obj._impl, names)
-        self.optimizer = opt
+        # Under mixed_float16 the engine wrapped it in a LossScaleOptimizer, as Keras does.
+        engine_opt = self._impl.optimizer
+        self.optimizer = opt if engine_opt is opt._impl or type(engine_opt) is type(opt._impl) else \
+            optimizers.Optimizer._wrap(engine_opt)
         self.loss = loss
         self.compiled_loss = loss_obj
         # Run eagerly or not, jit or not: the engine runs the same kernels (the graph compiler comes later).

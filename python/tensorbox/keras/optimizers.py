@@ -29,7 +29,8 @@ class Optimizer:
 
     @classmethod
     def _wrap(cls, impl):
-        obj = _CLASSES.get(impl.class_name, Optimizer).__new__(_CLASSES.get(impl.class_name, Optimizer))
+        klass = _CLASSES.get(impl.class_name, Optimizer)
+        obj = klass.__new__(klass)
         obj._impl = impl
         return obj
 

@@ -33,7 +33,7 @@ Tensor Dense::call(const Tensor& x, bool) {
   // loss can find their logits.
   const std::string& act = options_.activation;
   const bool fused = act == "linear" || act == "relu" || act == "tanh";
-  const Tensor y = ops::dense(x, kernel_.value(), options_.use_bias ? bias_.value() : Tensor(),
+  const Tensor y = ops::dense(x, read(kernel_), options_.use_bias ? read(bias_) : Tensor(),
                               fused ? act : "linear", name());
   return fused ? y : activations::get(act)(y);
 }

@@ -7,7 +7,8 @@ namespace tb::keras::layers {
 InputLayer::InputLayer(std::vector<int64_t> shape, const InputLayerOptions& o)
     : Layer("InputLayer",
             BaseOptions{shape, o.name.empty() ? backend::unique_object_name("input", /*zero_based=*/false) : o.name,
-                        true, o.dtype}) {
+                        // An input's dtype is the data's (floatx), whatever the global policy.
+                        true, o.dtype.empty() ? std::string("float32") : o.dtype}) {
   for (int64_t d : shape)
     if (d < -1 || d == 0)
       throw ValueError("InputLayer: invalid dimension in shape " + Shape(shape).to_string());

@@ -13,7 +13,7 @@ Layer::Layer(const std::string& class_name, const BaseOptions& base)
       name_(base.name.empty() ? backend::unique_object_name(backend::to_snake_case(class_name))
                               : base.name),
       trainable_(base.trainable),
-      dtype_(base.dtype.empty() ? DType::float32 : dtype_from_name(base.dtype)) {
+      policy_(base.dtype.empty() ? mixed_precision::global_policy() : mixed_precision::Policy(base.dtype)) {
   if (!base.input_shape.empty()) {
     std::vector<int64_t> d{-1};
     d.insert(d.end(), base.input_shape.begin(), base.input_shape.end());
@@ -23,8 +23,8 @@ Layer::Layer(const std::string& class_name, const BaseOptions& base)
 
 Tensor Layer::operator()(const Tensor& inputs, bool training) {
   Tensor x = inputs;
-  // Keras casts floating inputs to the layer's dtype (its compute dtype).
-  if (is_floating(x.dtype()) && x.dtype() != dtype_) x = ops::cast(x, dtype_);
+  // Keras casts floating inputs to the layer's compute dtype.
+  if (is_floating(x.dtype()) && x.dtype() != compute_dtype()) x = ops::cast(x, compute_dtype());
   if (!built_) {
     std::vector<int64_t> d = x.shape().dims();
     if (!d.empty()) d[0] = -1;
@@ -36,6 +36,11 @@ Tensor Layer::operator()(const Tensor& inputs, bool training) {
 
 void Layer::build(const Shape&) { built_ = true; }
 
+Tensor Layer::read(const Variable& weight) const {
+  const Tensor& v = weight.value();
+  return is_floating(v.dtype()) && v.dtype() != compute_dtype() ? ops::cast(v, compute_dtype()) : v;
+}
+
 nlohmann::ordered_json Layer::get_config() const {
   nlohmann::ordered_json c;
   c["name"] = name_;
@@ -45,7 +50,7 @@ nlohmann::ordered_json Layer::get_config() const {
     for (int64_t d : batch_input_shape_->dims()) s.push_back(d < 0 ? nlohmann::ordered_json(nullptr) : nlohmann::ordered_json(d));
     c["batch_input_shape"] = s;
   }
-  c["dtype"] = std::string(dtype_name(dtype_));
+  c["dtype"] = policy_.serialize();
   const nlohmann::ordered_json own = layer_config();
   for (auto it = own.begin(); it != own.end(); ++it) c[it.key()] = it.value();
   return c;
@@ -111,7 +116,7 @@ void Layer::set_weights(const std::vector<Tensor>& values) {
 
 Variable Layer::add_weight(const std::string& wname, const Shape& shape,
                            const initializers::Initializer& init, bool trainable) {
-  Variable v(init(shape, dtype_), name_ + "/" + wname + ":0", trainable);
+  Variable v(init(shape, variable_dtype()), name_ + "/" + wname + ":0", trainable);
   weights_.emplace_back(v, trainable);
   return v;
 }
@@ -157,7 +162,7 @@ BaseOptions base_options_from_config(const nlohmann::ordered_json& c) {
   BaseOptions b;
   b.name = c.value("name", "");
   b.trainable = c.value("trainable", true);
-  if (c.contains("dtype") && c["dtype"].is_string()) b.dtype = c["dtype"].get<std::string>();
+  if (c.contains("dtype") && !c["dtype"].is_null()) b.dtype = mixed_precision::Policy::deserialize(c["dtype"]).name();
   if (c.contains("batch_input_shape") && c["batch_input_shape"].is_array()) {
     const auto& s = c["batch_input_shape"];
     for (size_t i = 1; i < s.size(); ++i) b.input_shape.push_back(s[i].is_null() ? -1 : s[i].get<int64_t>());

@@ -20,6 +20,7 @@
 #include "tensorbox/autodiff/variable.h"
 #include "tensorbox/core/tensor.h"
 #include "tensorbox/keras/initializers.h"
+#include "tensorbox/keras/mixed_precision/policy.h"
 
 namespace tb::keras::layers {
 
@@ -30,7 +31,7 @@ namespace tb::keras::layers {
   std::vector<int64_t> input_shape{}; /* without the batch axis, as in Keras */      \
   std::string name{};                 /* default: unique snake_case class name */    \
   bool trainable = true;                                                             \
-  std::string dtype{} /* default float32 */
+  std::string dtype{} /* a dtype or policy name; default: the global policy */
 
 struct BaseOptions {
   TB_LAYER_BASE_OPTIONS;
@@ -64,7 +65,11 @@ class Layer {
   bool built() const { return built_; }
   bool trainable() const { return trainable_; }
   void set_trainable(bool t);
-  DType dtype() const { return dtype_; }
+  // Keras's names: dtype is the variables' dtype; compute_dtype what call() runs in.
+  DType dtype() const { return policy_.variable_dtype(); }
+  DType compute_dtype() const { return policy_.compute_dtype(); }
+  DType variable_dtype() const { return policy_.variable_dtype(); }
+  const mixed_precision::Policy& dtype_policy() const { return policy_; }
   // The batch_input_shape given at construction (input_shape with a leading -1).
   const std::optional<Shape>& batch_input_shape() const { return batch_input_shape_; }
 
@@ -81,6 +86,10 @@ class Layer {
  protected:
   Variable add_weight(const std::string& name, const Shape& shape,
                       const initializers::Initializer& initializer, bool trainable = true);
+  // A weight as call() reads it: cast to the compute dtype (Keras's AutoCastVariable), so a
+  // mixed-precision layer computes in float16/bfloat16 while its variable stays float32 and
+  // gradients flow back through the cast.
+  Tensor read(const Variable& weight) const;
   // Raises ValueError "Input 0 of layer "name" is incompatible with the layer: ..." unless
   // the input's rank is at least `min_ndim`.
   void check_min_ndim(const Tensor& x, int64_t min_ndim) const;
@@ -90,7 +99,7 @@ class Layer {
   std::string class_name_;
   std::string name_;
   bool trainable_;
-  DType dtype_;
+  mixed_precision::Policy policy_;
   std::optional<Shape> batch_input_shape_;
   std::vector<std::pair<Variable, bool>> weights_;  // (variable, trainable)
 };

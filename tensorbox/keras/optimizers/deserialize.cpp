@@ -4,6 +4,7 @@
 #include "tensorbox/keras/config_reader.h"
 #include "tensorbox/keras/optimizers/adagrad.h"
 #include "tensorbox/keras/optimizers/adam.h"
+#include "tensorbox/keras/optimizers/loss_scale_optimizer.h"
 #include "tensorbox/keras/optimizers/rmsprop.h"
 #include "tensorbox/keras/optimizers/sgd.h"
 
@@ -123,6 +124,13 @@ std::shared_ptr<Optimizer> deserialize(const json& j) {
     r.read("initial_accumulator_value", o.initial_accumulator_value);
     r.read("epsilon", o.epsilon);
     opt = std::make_shared<Adagrad>(o);
+  } else if (cls == "LossScaleOptimizer" || cls == "LossScaleOptimizerV3") {
+    if (!r.has("inner_optimizer")) throw TypeError("optimizer LossScaleOptimizer: `inner_optimizer` is required");
+    LossScaleOptions o;
+    r.read("dynamic", o.dynamic);
+    r.read("initial_scale", o.initial_scale);
+    r.read("dynamic_growth_steps", o.dynamic_growth_steps);
+    opt = std::make_shared<LossScaleOptimizer>(deserialize(r.at("inner_optimizer")), o);
   } else {
     return Optimizer::get(cls);  // ValueError listing the valid names
   }

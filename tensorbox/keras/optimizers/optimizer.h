@@ -54,18 +54,22 @@ class Optimizer {
 
   // Applies one step. grads[i] may be undefined (no gradient): that variable is skipped,
   // as Keras does (with a warning there). Sizes must match.
-  void apply_gradients(const std::vector<Tensor>& grads, const std::vector<Variable>& vars);
+  virtual void apply_gradients(const std::vector<Tensor>& grads, const std::vector<Variable>& vars);
 
-  int64_t iterations() const { return iterations_; }
-  void set_iterations(int64_t it) { iterations_ = it; }
+  virtual int64_t iterations() const { return iterations_; }
+  virtual void set_iterations(int64_t it) { iterations_ = it; }
   // The learning rate the next step will use.
-  double learning_rate() const { return lr_.at(iterations_); }
+  virtual double learning_rate() const { return lr_.at(iterations_); }
   // Replaces the learning rate with a constant (what callbacks assign).
-  void set_learning_rate(double lr) { lr_ = LearningRate(lr); }
+  virtual void set_learning_rate(double lr) { lr_ = LearningRate(lr); }
+  // The training loop's hooks around the gradient: the loss the tape differentiates, and the
+  // gradients handed to apply_gradients. Identity here; LossScaleOptimizer scales and unscales.
+  virtual Tensor scale_loss(const Tensor& loss) const { return loss; }
+  virtual std::vector<Tensor> unscale_gradients(const std::vector<Tensor>& grads) const { return grads; }
   const LearningRate& learning_rate_setting() const { return lr_; }
   const std::string& name() const { return name_; }
   virtual std::string class_name() const = 0;
-  nlohmann::ordered_json get_config() const;
+  virtual nlohmann::ordered_json get_config() const;
 
   // Resolves "adam", "sgd", "rmsprop", "adagrad", "adamw" (or class names) with defaults.
   static std::shared_ptr<Optimizer> get(const std::string& name);

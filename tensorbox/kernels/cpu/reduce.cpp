@@ -5,6 +5,7 @@
 #include <type_traits>
 
 #include "tensorbox/core/threading.h"
+#include "tensorbox/kernels/cpu/elementwise.h"
 #include "tensorbox/kernels/cpu/layout.h"
 #include "tensorbox/kernels/cpu/simd.h"
 
@@ -91,6 +92,10 @@ void reduce_3d_f32(ReduceOp op, const float* x, float* y, int64_t outer, int64_t
 
 Tensor reduce(ReduceOp op, const Tensor& x_in, const std::vector<int64_t>& axes, bool keepdims) {
   ensure_runtime_initialized();
+  // 16-bit floats accumulate in float32 anyway: reduce a float32 copy with the SIMD kernels and
+  // round once at the end.
+  if (x_in.dtype() == DType::float16 || x_in.dtype() == DType::bfloat16)
+    return cast(reduce(op, cast(x_in, DType::float32), axes, keepdims), x_in.dtype());
   Tensor x = x_in;
   std::vector<int64_t> kept_dims, out_dims;
   const auto& d = x.shape().dims();

@@ -274,6 +274,20 @@ void BF16ToF32(const uint16_t* x, float* y, int64_t n) {
   for (; i < n; ++i) y[i] = bits_float(uint32_t(x[i]) << 16);
 }
 
+// True when no element is Inf or NaN: the largest exponent field seen is below all-ones.
+bool AllFiniteF32(const float* x, int64_t n) {
+  const DF d;
+  const hn::RebindToUnsigned<DF> du;
+  const auto exp_mask = hn::Set(du, 0x7f800000u);
+  const int64_t N = int64_t(hn::Lanes(d));
+  auto acc = hn::Zero(du);
+  int64_t i = 0;
+  for (; i + N <= n; i += N) acc = hn::Max(acc, hn::And(hn::BitCast(du, hn::LoadU(d, x + i)), exp_mask));
+  bool finite = hn::GetLane(hn::MaxOfLanes(du, acc)) != 0x7f800000u;
+  for (; i < n; ++i) finite = finite && std::isfinite(x[i]);
+  return finite;
+}
+
 double FmaPeakGflops(int64_t iters) {
   // Twelve independent FMA chains held in registers: enough in flight to cover FMA latency
   // on current x86 cores, so the loop runs at the FMA units' throughput. (The disassembly
@@ -313,6 +327,7 @@ HWY_EXPORT(MaxF32);
 HWY_EXPORT(AdamF32);
 HWY_EXPORT(SgdF32);
 HWY_EXPORT(FmaPeakGflops);
+HWY_EXPORT(AllFiniteF32);
 HWY_EXPORT(F32ToF16);
 HWY_EXPORT(F16ToF32);
 HWY_EXPORT(F32ToBF16);
@@ -340,6 +355,7 @@ void sgd_f32(float* var, float* mom, const float* g, int64_t n, float lr, float 
   HWY_DYNAMIC_DISPATCH(SgdF32)(var, mom, g, n, lr, momentum, nesterov);
 }
 
+bool all_finite_f32(const float* x, int64_t n) { return HWY_DYNAMIC_DISPATCH(AllFiniteF32)(x, n); }
 void f32_to_f16(const float* x, uint16_t* y, int64_t n) { HWY_DYNAMIC_DISPATCH(F32ToF16)(x, y, n); }
 void f16_to_f32(const uint16_t* x, float* y, int64_t n) { HWY_DYNAMIC_DISPATCH(F16ToF32)(x, y, n); }
 void f32_to_bf16(const float* x, uint16_t* y, int64_t n) { HWY_DYNAMIC_DISPATCH(F32ToBF16)(x, y, n); }

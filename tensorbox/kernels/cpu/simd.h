@@ -24,6 +24,8 @@ void adam_f32(float* var, float* m, float* v, float* vhat, const float* g, int64
 void sgd_f32(float* var, float* mom, const float* g, int64_t n, float lr, float momentum,
              bool nesterov);
 
+// No Inf and no NaN among x[0..n) (the loss-scale check of mixed precision).
+bool all_finite_f32(const float* x, int64_t n);
 // float32 <-> float16 / bfloat16 bit patterns, round to nearest even, NaN kept quiet: exactly
 // what tb::float16 / tb::bfloat16 do one value at a time, a vector at a time.
 void f32_to_f16(const float* x, uint16_t* y, int64_t n);
