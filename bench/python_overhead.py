@@ -12,12 +12,12 @@ import argparse
 import json
 import os
 import statistics
-import subprocess
 import sys
 import time
 
-ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-MLP = os.path.join(ROOT, "build", "release", "bench", "mlp_train")
+import bench_md
+
+MLP = os.path.join(bench_md.ROOT, "build", "release", "bench", "mlp_train")
 
 
 def child(batch, threads, samples):
@@ -39,12 +39,6 @@ def child(batch, threads, samples):
     print(json.dumps({"system": "python", "epoch_s": secs, "final_loss": h.history["loss"][-1]}))
 
 
-def run(cmd, threads):
-    env = dict(os.environ, OMP_NUM_THREADS=str(threads))
-    out = subprocess.run(cmd, env=env, check=True, capture_output=True, text=True).stdout
-    return json.loads(out.strip().splitlines()[-1])
-
-
 def main():
     p = argparse.ArgumentParser()
     p.add_argument("--reps", type=int, default=5)
@@ -64,9 +58,9 @@ def main():
     for threads in [int(t) for t in a.threads.split(",")]:
         cpp, py = [], []
         for _ in range(a.reps):
-            cpp.append(run([MLP, "--batch-size", str(a.batch_size), "--threads", str(threads), "--samples",
+            cpp.append(bench_md.run_json([MLP, "--batch-size", str(a.batch_size), "--threads", str(threads), "--samples",
                             str(a.samples)], threads)["epoch_s"])
-            py.append(run([sys.executable, __file__, "--child", "--batch-size", str(a.batch_size), "--threads",
+            py.append(bench_md.run_json([sys.executable, __file__, "--child", "--batch-size", str(a.batch_size), "--threads",
                            str(threads), "--samples", str(a.samples)], threads)["epoch_s"])
         c, q = statistics.median(cpp), statistics.median(py)
         rows.append((threads, c, q, min(cpp), max(cpp), min(py), max(py)))
@@ -79,8 +73,7 @@ def main():
 
 
 def write_section(a, rows):
-    mark = "<!-- section: python-overhead -->"
-    lines = [mark, "## What Python adds to training", "",
+    lines = ["## What Python adds to training", "",
              "One fit epoch of the reference MLP at batch %d on real MNIST, driven from Python "
              "(`import tensorbox as tf`, `model.fit`) and from C++ (`mlp_train`), each a fresh process, "
              "alternating, %d runs each (median, [min-max] in seconds). Issue 3's target: Python adds no more "
@@ -91,14 +84,7 @@ def write_section(a, rows):
         lines.append("| %d | %.3f [%.3f-%.3f] | %.3f [%.3f-%.3f] | %.3f |" % (threads, c, cmin, cmax, q, pmin, pmax, q / c))
     lines += ["", "The whole loop runs in C++ with the GIL released and the NumPy arrays borrowed without a copy, "
               "so Python's share is the call itself; a ratio below 1 is machine noise, not a speed-up."]
-    path = os.path.join(ROOT, "BENCHMARKS.md")
-    with open(path) as f:
-        old = f.read()
-    head = old[:old.index(mark)].rstrip("\n") if mark in old else old.rstrip("\n")
-    with open(path + ".tmp", "w") as f:
-        f.write(head + "\n\n" + "\n".join(lines) + "\n")
-    os.replace(path + ".tmp", path)
-    print("wrote BENCHMARKS.md")
+    bench_md.write_section("python-overhead", lines)
 
 
 if __name__ == "__main__":

@@ -1,0 +1,68 @@
+#!/usr/bin/env python3
+"""Training throughput of the reference MLP (784-1024-10, Adam, batch 128 and 512, real MNIST)
+under float32, mixed_bfloat16 and mixed_float16 (output layer float32, as the guide says), one
+fresh mlp_train process per run, the three policies alternating so they share the machine's
+noise; medians, spread and the ratio to float32. Timings are reported, never asserted.
+
+    python3 bench/mixed_precision.py --reps 5 --write     # the BENCHMARKS.md section
+    python3 bench/mixed_precision.py --smoke              # CI: the harness keeps working
+"""
+import argparse
+import os
+import statistics
+import sys
+
+import bench_md
+
+MLP = os.path.join(bench_md.ROOT, "build", "release", "bench", "mlp_train")
+POLICIES = ["float32", "mixed_bfloat16", "mixed_float16"]
+
+
+def main():
+    p = argparse.ArgumentParser()
+    p.add_argument("--reps", type=int, default=5)
+    p.add_argument("--threads", default="1,2")
+    p.add_argument("--batches", default="128,512")
+    p.add_argument("--samples", type=int, default=60000)
+    p.add_argument("--smoke", action="store_true")
+    p.add_argument("--write", action="store_true")
+    a = p.parse_args()
+    if a.smoke:
+        a.reps, a.threads, a.batches, a.samples = 1, "1", "128", 2048
+    rows, isa = [], ""
+    for threads in [int(t) for t in a.threads.split(",")]:
+        for batch in [int(b) for b in a.batches.split(",")]:
+            runs = {pol: [] for pol in POLICIES}
+            for _ in range(a.reps):
+                for pol in POLICIES:
+                    r = bench_md.run_json([MLP, "--batch-size", str(batch), "--threads", str(threads), "--samples",
+                                           str(a.samples), "--policy", pol], threads)
+                    runs[pol].append(r["samples_per_s"])
+                    isa = r["onednn"]
+            med = {pol: statistics.median(v) for pol, v in runs.items()}
+            rows.append((threads, batch, runs, med))
+            print("threads=%d batch=%d: " % (threads, batch) + ", ".join(
+                "%s %.0f samples/s (x%.2f)" % (pol, med[pol], med[pol] / med["float32"]) for pol in POLICIES))
+    if a.write:
+        lines = ["## Mixed precision on this CPU", "",
+                 "Training samples/s of the reference MLP, one epoch of real MNIST per run, %d runs per cell "
+                 "(median, [min-max]), policies alternating; oneDNN reports `%s`. Command: "
+                 "`python3 bench/mixed_precision.py --reps %d --write`." % (a.reps, isa, a.reps), "",
+                 "| threads | batch | float32 | mixed_bfloat16 | mixed_float16 | bf16 / f32 | f16 / f32 |",
+                 "|---|---|---|---|---|---|---|"]
+        for threads, batch, runs, med in rows:
+            cells = ["%.0f [%.0f-%.0f]" % (med[p], min(runs[p]), max(runs[p])) for p in POLICIES]
+            lines.append("| %d | %d | %s | %.2f | %.2f |" % (threads, batch, " | ".join(cells),
+                                                             med["mixed_bfloat16"] / med["float32"],
+                                                             med["mixed_float16"] / med["float32"]))
+        lines += ["", "Where each pays off: bfloat16 runs oneDNN's native bf16 GEMMs (AVX-512 BF16 here), so "
+                  "mixed_bfloat16 beats float32 on CPUs that have them. This CPU has no float16 arithmetic: "
+                  "mixed_float16 converts to float32 at the GEMM (vectorized, F16C) and keeps Keras's float16 "
+                  "numerics and loss scaling, so it costs the conversions; it is the GPU policy (Tensor Cores), "
+                  "kept on CPUs for portability of the same script."]
+        bench_md.write_section("mixed-precision", lines)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
