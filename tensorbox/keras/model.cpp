@@ -139,7 +139,7 @@ Logs Model::train_step(const Tensor& x, const Tensor& y) {
     vars = trainable_variables();
     grads = tape.gradient(optimizer_->scale_loss(loss), vars);
   }
-  optimizer_->apply_gradients(optimizer_->unscale_gradients(grads), vars);
+  optimizer_->apply_loss_gradients(grads, vars);
   update_metrics(y, y_pred, loss.item(), x.dim(0));
   return metric_logs();
 }

@@ -5,6 +5,7 @@
 
 #include "tensorbox/core/threading.h"
 #include "tensorbox/kernels/cpu/simd.h"
+#include "tensorbox/ops/math_ops.h"
 
 namespace tb::ops {
 namespace simd = tb::kernels::cpu::simd;
@@ -80,11 +81,11 @@ void apply_adam(Tensor& var, Tensor& m, Tensor& v, Tensor* vhat, const Tensor& g
     const float* pg = grad.data<float>();
     chunked(var.size(), [&](int64_t b, int64_t n) {
       simd::adam_f32(pv + b, pm + b, ps + b, ph ? ph + b : nullptr, pg + b, n, float(alpha),
-                      float(h.beta_1), float(h.beta_2), float(h.epsilon), float(lr_wd));
+                      float(h.beta_1), float(h.beta_2), float(h.epsilon), float(lr_wd), float(h.grad_scale));
     });
     return;
   }
-  Tensor g = grad;
+  Tensor g = h.grad_scale == 1.0 ? grad : mul(grad, Tensor::scalar(h.grad_scale, grad.dtype()));
   generic(var, {&m, &v, vhat, &g}, [&](double& w, std::array<double, 4>& s) {
     w -= lr_wd * w;
     s[0] += (s[3] - s[0]) * (1 - h.beta_1);

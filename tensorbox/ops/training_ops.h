@@ -12,6 +12,7 @@ namespace tb::ops {
 struct AdamHyper {
   double lr = 1e-3, beta_1 = 0.9, beta_2 = 0.999, epsilon = 1e-7;
   double weight_decay = 0.0;  // AdamW's decoupled decay (var -= lr * wd * var first)
+  double grad_scale = 1.0;    // the update uses grad * grad_scale (computed in the grad's dtype)
 };
 // step = iterations + 1 (Keras's t). vhat is non-null for amsgrad.
 void apply_adam(Tensor& var, Tensor& m, Tensor& v, Tensor* vhat, const Tensor& grad,

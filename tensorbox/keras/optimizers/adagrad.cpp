@@ -16,7 +16,7 @@ Optimizer::Slots Adagrad::create_slots(const Variable& var) {
   return {Tensor::full(var.shape(), o_.initial_accumulator_value, var.dtype())};
 }
 
-void Adagrad::update(Tensor& var, Slots& s, const Tensor& grad, double lr, int64_t) {
+void Adagrad::update(Tensor& var, Slots& s, const Tensor& grad, double lr, int64_t, double) {
   ops::apply_adagrad(var, s[0], grad, lr, o_.epsilon);
 }
 

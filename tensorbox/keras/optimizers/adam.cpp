@@ -19,10 +19,10 @@ Optimizer::Slots Adam::create_slots(const Variable& var) {
   return s;
 }
 
-void Adam::update(Tensor& var, Slots& s, const Tensor& grad, double lr, int64_t step) {
+void Adam::update(Tensor& var, Slots& s, const Tensor& grad, double lr, int64_t step, double grad_scale) {
   ops::apply_adam(var, s[0], s[1], o_.amsgrad ? &s[2] : nullptr, grad,
                   {.lr = lr, .beta_1 = o_.beta_1, .beta_2 = o_.beta_2, .epsilon = o_.epsilon,
-                   .weight_decay = weight_decay_},
+                   .weight_decay = weight_decay_, .grad_scale = grad_scale},
                   step);
 }
 

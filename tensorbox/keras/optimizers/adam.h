@@ -25,7 +25,8 @@ class Adam : public Optimizer {
  protected:
   Adam(const AdamOptions& o, const char* default_name, double weight_decay);
   Slots create_slots(const Variable& var) override;
-  void update(Tensor& var, Slots& slots, const Tensor& grad, double lr, int64_t step) override;
+  void update(Tensor& var, Slots& slots, const Tensor& grad, double lr, int64_t step, double grad_scale) override;
+  bool fuses_grad_scale() const override { return true; }
   nlohmann::ordered_json own_config() const override;
   AdamOptions o_;
   double weight_decay_;

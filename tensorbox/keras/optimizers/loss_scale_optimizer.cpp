@@ -42,12 +42,22 @@ std::vector<Tensor> LossScaleOptimizer::get_unscaled_gradients(const std::vector
 }
 
 void LossScaleOptimizer::apply_gradients(const std::vector<Tensor>& grads, const std::vector<Variable>& vars) {
+  step(!dynamic_ || all_finite(grads), [&] { inner_->apply_gradients(grads, vars); });
+}
+
+void LossScaleOptimizer::apply_loss_gradients(const std::vector<Tensor>& grads, const std::vector<Variable>& vars) {
+  // 1/scale rounded to float32 first, as Keras multiplies by a float32 reciprocal.
+  const double inv = double(float(1.0 / scale_));
+  step(!dynamic_ || all_finite(grads), [&] { inner_->apply_scaled_gradients(grads, vars, inv); });
+}
+
+void LossScaleOptimizer::step(bool finite, const std::function<void()>& apply) {
   if (!dynamic_) {
-    inner_->apply_gradients(grads, vars);
+    apply();
     return;
   }
-  if (all_finite(grads)) {
-    inner_->apply_gradients(grads, vars);
+  if (finite) {
+    apply();
     if (counter_ + 1 >= growth_steps_) {
       if (std::isfinite(scale_ * 2)) scale_ *= 2;
       counter_ = 0;

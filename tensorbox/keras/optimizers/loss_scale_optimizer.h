@@ -11,6 +11,7 @@
 //   auto grads = opt.get_unscaled_gradients(tape.gradient(scaled, vars));
 //   opt.apply_gradients(grads, vars);
 #pragma once
+#include <functional>
 #include <memory>
 #include <optional>
 
@@ -35,8 +36,12 @@ class LossScaleOptimizer : public Optimizer {
   std::vector<Tensor> unscale_gradients(const std::vector<Tensor>& g) const override {
     return get_unscaled_gradients(g);
   }
-  // Checks the gradients, then updates (finite) or skips (not); adjusts the scale.
+  // Checks the (unscaled) gradients, then updates (finite) or skips (not); adjusts the scale.
   void apply_gradients(const std::vector<Tensor>& grads, const std::vector<Variable>& vars) override;
+  // The training loop's path: gradients of get_scaled_loss(loss), checked as they are (a
+  // product with 1/scale <= 1 is finite exactly when they are) and handed to the inner
+  // optimizer with the 1/scale factor, which Adam folds into its update.
+  void apply_loss_gradients(const std::vector<Tensor>& grads, const std::vector<Variable>& vars) override;
 
   double loss_scale() const { return scale_; }
   int64_t dynamic_counter() const { return counter_; }
@@ -53,7 +58,7 @@ class LossScaleOptimizer : public Optimizer {
 
  protected:
   Slots create_slots(const Variable&) override { return {}; }
-  void update(Tensor&, Slots&, const Tensor&, double, int64_t) override {}
+  void update(Tensor&, Slots&, const Tensor&, double, int64_t, double) override {}
   nlohmann::ordered_json own_config() const override { return nlohmann::ordered_json::object(); }
 
  private:
@@ -62,6 +67,8 @@ class LossScaleOptimizer : public Optimizer {
   double scale_;
   int64_t growth_steps_;
   int64_t counter_ = 0;
+  // Updates (finite) or skips (not) and moves the scale, as Keras's update() does.
+  void step(bool finite, const std::function<void()>& apply);
 };
 
 // Whether every element of every defined gradient is finite (no Inf, no NaN).

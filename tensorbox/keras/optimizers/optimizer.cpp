@@ -35,12 +35,23 @@ double l2_norm(const Tensor& g) {
 }
 }  // namespace
 
-void Optimizer::apply_gradients(const std::vector<Tensor>& grads_in, const std::vector<Variable>& vars) {
+void Optimizer::apply_gradients(const std::vector<Tensor>& grads, const std::vector<Variable>& vars) {
+  apply_scaled_gradients(grads, vars, 1.0);
+}
+
+void Optimizer::apply_scaled_gradients(const std::vector<Tensor>& grads_in, const std::vector<Variable>& vars,
+                                       double grad_scale) {
   if (grads_in.size() != vars.size())
     throw InvalidArgumentError("apply_gradients: got " + std::to_string(grads_in.size()) +
                                " gradients for " + std::to_string(vars.size()) + " variables");
   ops::PauseRecording pause;
   std::vector<Tensor> grads = grads_in;
+  const bool clipping = base_.clipnorm || base_.clipvalue || base_.global_clipnorm;
+  if (grad_scale != 1.0 && (clipping || !fuses_grad_scale())) {
+    for (Tensor& g : grads)
+      if (g.defined()) g = ops::mul(g, Tensor::scalar(grad_scale, g.dtype()));
+    grad_scale = 1.0;
+  }
   for (size_t i = 0; i < grads.size(); ++i)
     if (grads[i].defined() && grads[i].shape() != vars[i].shape())
       throw InvalidArgumentError("apply_gradients: gradient of shape " + grads[i].shape().to_string() +
@@ -72,7 +83,7 @@ void Optimizer::apply_gradients(const std::vector<Tensor>& grads_in, const std::
     auto it = slots_.find(value.id());
     if (it == slots_.end()) it = slots_.emplace(value.id(), create_slots(vars[i])).first;
     const Tensor g = grads[i].dtype() == value.dtype() ? grads[i] : ops::cast(grads[i], value.dtype());
-    update(value, it->second, g, lr, step);
+    update(value, it->second, g, lr, step, grad_scale);
   }
   ++iterations_;
 }

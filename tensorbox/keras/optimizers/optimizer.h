@@ -55,6 +55,16 @@ class Optimizer {
   // Applies one step. grads[i] may be undefined (no gradient): that variable is skipped,
   // as Keras does (with a warning there). Sizes must match.
   virtual void apply_gradients(const std::vector<Tensor>& grads, const std::vector<Variable>& vars);
+  // The same step for gradients that are `1 / grad_scale` times the true ones (a loss scale's
+  // gradients): optimizers whose fused update takes the factor fold it in, saving a pass over
+  // every gradient; the others (and clipping, which needs true values) multiply first.
+  void apply_scaled_gradients(const std::vector<Tensor>& grads, const std::vector<Variable>& vars,
+                              double grad_scale);
+  // The training loop's step for the gradients of scale_loss(loss); LossScaleOptimizer checks
+  // them and hands them on scaled.
+  virtual void apply_loss_gradients(const std::vector<Tensor>& grads, const std::vector<Variable>& vars) {
+    apply_gradients(unscale_gradients(grads), vars);
+  }
 
   virtual int64_t iterations() const { return iterations_; }
   virtual void set_iterations(int64_t it) { iterations_ = it; }
@@ -78,8 +88,10 @@ class Optimizer {
   using Slots = std::vector<Tensor>;
   // Creates this optimizer's slots for a variable (zeros unless the optimizer says otherwise).
   virtual Slots create_slots(const Variable& var) = 0;
-  // The fused update; `step` is iterations + 1.
-  virtual void update(Tensor& var, Slots& slots, const Tensor& grad, double lr, int64_t step) = 0;
+  // The fused update; `step` is iterations + 1. `grad_scale` is 1 unless the optimizer says
+  // fuses_grad_scale(); then the gradient to use is grad * grad_scale.
+  virtual void update(Tensor& var, Slots& slots, const Tensor& grad, double lr, int64_t step, double grad_scale) = 0;
+  virtual bool fuses_grad_scale() const { return false; }
   virtual nlohmann::ordered_json own_config() const = 0;
 
  private:

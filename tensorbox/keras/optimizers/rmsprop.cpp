@@ -20,7 +20,7 @@ Optimizer::Slots RMSprop::create_slots(const Variable& var) {
   return s;
 }
 
-void RMSprop::update(Tensor& var, Slots& s, const Tensor& grad, double lr, int64_t) {
+void RMSprop::update(Tensor& var, Slots& s, const Tensor& grad, double lr, int64_t, double) {
   Tensor* mom = o_.momentum > 0 ? &s[1] : nullptr;
   Tensor* mg = o_.centered ? &s.back() : nullptr;
   ops::apply_rmsprop(var, s[0], mom, mg, grad,

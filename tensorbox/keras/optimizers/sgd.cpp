@@ -15,7 +15,7 @@ Optimizer::Slots SGD::create_slots(const Variable& var) {
   return {Tensor::zeros(var.shape(), var.dtype())};
 }
 
-void SGD::update(Tensor& var, Slots& s, const Tensor& grad, double lr, int64_t) {
+void SGD::update(Tensor& var, Slots& s, const Tensor& grad, double lr, int64_t, double) {
   ops::apply_sgd(var, s.empty() ? nullptr : &s[0], grad, lr, o_.momentum, o_.nesterov);
 }
 

@@ -21,7 +21,7 @@ class SGD : public Optimizer {
 
  protected:
   Slots create_slots(const Variable& var) override;
-  void update(Tensor& var, Slots& slots, const Tensor& grad, double lr, int64_t step) override;
+  void update(Tensor& var, Slots& slots, const Tensor& grad, double lr, int64_t step, double grad_scale) override;
   nlohmann::ordered_json own_config() const override;
 
  private:

@@ -151,13 +151,13 @@ float MaxF32(const float* x, int64_t n) {
 
 template <bool kAmsgrad, bool kDecay>
 HWY_INLINE void AdamImpl(float* var, float* m, float* v, float* vhat, const float* g, int64_t n,
-                         float alpha, float beta1, float beta2, float eps, float lr_wd) {
+                         float alpha, float beta1, float beta2, float eps, float lr_wd, float gscale) {
   const DF d;
   const int64_t N = int64_t(hn::Lanes(d));
   const auto c1 = hn::Set(d, 1.0f - beta1), c2 = hn::Set(d, 1.0f - beta2);
-  const auto va = hn::Set(d, alpha), ve = hn::Set(d, eps), vwd = hn::Set(d, lr_wd);
+  const auto va = hn::Set(d, alpha), ve = hn::Set(d, eps), vwd = hn::Set(d, lr_wd), vgs = hn::Set(d, gscale);
   auto step = [&](int64_t i) {
-    const auto gi = hn::LoadU(d, g + i);
+    const auto gi = hn::Mul(hn::LoadU(d, g + i), vgs);
     auto mi = hn::LoadU(d, m + i), vi = hn::LoadU(d, v + i), wi = hn::LoadU(d, var + i);
     if constexpr (kDecay) wi = hn::NegMulAdd(vwd, wi, wi);
     mi = hn::MulAdd(hn::Sub(gi, mi), c1, mi);
@@ -178,8 +178,9 @@ HWY_INLINE void AdamImpl(float* var, float* m, float* v, float* vhat, const floa
   for (; i < n; ++i) {  // scalar tail, same formula
     float w = var[i];
     if constexpr (kDecay) w -= lr_wd * w;
-    m[i] += (g[i] - m[i]) * (1.0f - beta1);
-    v[i] += (g[i] * g[i] - v[i]) * (1.0f - beta2);
+    const float gi = g[i] * gscale;
+    m[i] += (gi - m[i]) * (1.0f - beta1);
+    v[i] += (gi * gi - v[i]) * (1.0f - beta2);
     float den = v[i];
     if constexpr (kAmsgrad) { vhat[i] = vhat[i] > v[i] ? vhat[i] : v[i]; den = vhat[i]; }
     var[i] = w - alpha * (m[i] / (std::sqrt(den) + eps));
@@ -187,13 +188,13 @@ HWY_INLINE void AdamImpl(float* var, float* m, float* v, float* vhat, const floa
 }
 
 void AdamF32(float* var, float* m, float* v, float* vhat, const float* g, int64_t n, float alpha,
-             float beta1, float beta2, float eps, float lr_wd) {
+             float beta1, float beta2, float eps, float lr_wd, float gscale) {
   if (vhat) {
-    if (lr_wd != 0.0f) AdamImpl<true, true>(var, m, v, vhat, g, n, alpha, beta1, beta2, eps, lr_wd);
-    else AdamImpl<true, false>(var, m, v, vhat, g, n, alpha, beta1, beta2, eps, 0.0f);
+    if (lr_wd != 0.0f) AdamImpl<true, true>(var, m, v, vhat, g, n, alpha, beta1, beta2, eps, lr_wd, gscale);
+    else AdamImpl<true, false>(var, m, v, vhat, g, n, alpha, beta1, beta2, eps, 0.0f, gscale);
   } else {
-    if (lr_wd != 0.0f) AdamImpl<false, true>(var, m, v, vhat, g, n, alpha, beta1, beta2, eps, lr_wd);
-    else AdamImpl<false, false>(var, m, v, vhat, g, n, alpha, beta1, beta2, eps, 0.0f);
+    if (lr_wd != 0.0f) AdamImpl<false, true>(var, m, v, vhat, g, n, alpha, beta1, beta2, eps, lr_wd, gscale);
+    else AdamImpl<false, false>(var, m, v, vhat, g, n, alpha, beta1, beta2, eps, 0.0f, gscale);
   }
 }
 
@@ -347,8 +348,8 @@ void accumulate_f32(const float* x, float* y, int64_t n) {
 float sum_f32(const float* x, int64_t n) { return HWY_DYNAMIC_DISPATCH(SumF32)(x, n); }
 float max_f32(const float* x, int64_t n) { return HWY_DYNAMIC_DISPATCH(MaxF32)(x, n); }
 void adam_f32(float* var, float* m, float* v, float* vhat, const float* g, int64_t n, float alpha,
-              float beta1, float beta2, float epsilon, float lr_wd) {
-  HWY_DYNAMIC_DISPATCH(AdamF32)(var, m, v, vhat, g, n, alpha, beta1, beta2, epsilon, lr_wd);
+              float beta1, float beta2, float epsilon, float lr_wd, float gscale) {
+  HWY_DYNAMIC_DISPATCH(AdamF32)(var, m, v, vhat, g, n, alpha, beta1, beta2, epsilon, lr_wd, gscale);
 }
 void sgd_f32(float* var, float* mom, const float* g, int64_t n, float lr, float momentum,
              bool nesterov) {

@@ -17,9 +17,10 @@ float sum_f32(const float* x, int64_t n);
 float max_f32(const float* x, int64_t n);
 
 // One fused Adam step over n elements (keras-facts.md 1.3); vhat is null unless amsgrad.
-// lr_wd = learning_rate * weight_decay applies AdamW's decoupled decay first (0 for Adam).
+// lr_wd = learning_rate * weight_decay applies AdamW's decoupled decay first (0 for Adam);
+// the gradient used is g * gscale (the loss scale's 1/scale, folded in: no separate pass).
 void adam_f32(float* var, float* m, float* v, float* vhat, const float* g, int64_t n, float alpha,
-              float beta1, float beta2, float epsilon, float lr_wd);
+              float beta1, float beta2, float epsilon, float lr_wd, float gscale = 1.0f);
 // SGD with Keras momentum (keras-facts.md 1.4); momentum == 0 means plain SGD (mom unused).
 void sgd_f32(float* var, float* mom, const float* g, int64_t n, float lr, float momentum,
              bool nesterov);
