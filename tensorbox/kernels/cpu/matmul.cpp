@@ -148,14 +148,27 @@ void naive_matmul(const Tensor& a, const Tensor& b, Tensor& c, const Geometry& g
 
 }  // namespace
 
+bool native_bf16_gemm() {
+  // oneDNN's bf16 matmul needs AVX-512 (native dot products with AVX512_BF16, emulated on plain
+  // AVX-512); on AVX2-era CPUs it has no implementation at all.
+  static const bool ok = [] {
+    const auto isa = unsigned(dnnl::get_effective_cpu_isa());
+    const auto need = unsigned(dnnl::cpu_isa::avx512_core);
+    return (isa & need) == need;
+  }();
+  return ok;
+}
+
 Tensor matmul(const Tensor& a, const Tensor& b, bool ta, bool tb, const Tensor* bias,
               Epilogue epilogue) {
   ensure_runtime_initialized();
-  if (a.dtype() == DType::float16) {
+  // 16-bit inputs without a 16-bit GEMM on this CPU: compute in float32 (exact products of the
+  // 16-bit values, float32 accumulation, one rounding of the result), never a slow reference path.
+  if (a.dtype() == DType::float16 || (a.dtype() == DType::bfloat16 && !native_bf16_gemm())) {
     const Tensor fb = bias ? cast(*bias, DType::float32) : Tensor();
     return cast(matmul(cast(a, DType::float32), cast(b, DType::float32), ta, tb,
                        bias ? &fb : nullptr, epilogue),
-                DType::float16);
+                a.dtype());
   }
   const Geometry g = geometry(a, b, ta, tb);
   std::vector<int64_t> out_dims = g.batch;

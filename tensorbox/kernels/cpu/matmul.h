@@ -22,5 +22,8 @@ Tensor matmul(const Tensor& a, const Tensor& b, bool transpose_a = false,
 
 // The oneDNN version string and the ISA its JIT chose, for `doctor` and benchmark reports.
 std::string onednn_info();
+// Whether bfloat16 GEMMs run natively in oneDNN here (AVX-512 and up); otherwise they are
+// computed in float32 from the bfloat16 values.
+bool native_bf16_gemm();
 
 }  // namespace tb::kernels::cpu
