@@ -10,8 +10,8 @@ BENCHMARKS = os.path.join(ROOT, "BENCHMARKS.md")
 MARK = "<!-- section: %s -->"
 
 
-def run_json(cmd, threads):
-    env = dict(os.environ, OMP_NUM_THREADS=str(threads))
+def run_json(cmd, threads, extra_env=None):
+    env = dict(os.environ, OMP_NUM_THREADS=str(threads), **(extra_env or {}))
     out = subprocess.run(cmd, env=env, check=True, capture_output=True, text=True).stdout
     return json.loads(out.strip().splitlines()[-1])
 

@@ -26,33 +26,43 @@ def main():
     p.add_argument("--samples", type=int, default=60000)
     p.add_argument("--smoke", action="store_true")
     p.add_argument("--write", action="store_true")
+    p.add_argument("--avx2", action="store_true",
+                   help="also run 1 thread / batch 128 with oneDNN limited to AVX2 (a CPU without 16-bit arithmetic)")
     a = p.parse_args()
     if a.smoke:
         a.reps, a.threads, a.batches, a.samples = 1, "1", "128", 2048
     rows, isa = [], ""
-    for threads in [int(t) for t in a.threads.split(",")]:
-        for batch in [int(b) for b in a.batches.split(",")]:
-            runs = {pol: [] for pol in POLICIES}
-            for _ in range(a.reps):
-                for pol in POLICIES:
-                    r = bench_md.run_json([MLP, "--batch-size", str(batch), "--threads", str(threads), "--samples",
-                                           str(a.samples), "--policy", pol], threads)
-                    runs[pol].append(r["samples_per_s"])
+    cells = [(int(t), int(b), None) for t in a.threads.split(",") for b in a.batches.split(",")]
+    if a.avx2:
+        cells.append((1, 128, "AVX2"))
+    for threads, batch, limit in cells:
+        runs = {pol: [] for pol in POLICIES}
+        for _ in range(a.reps):
+            for pol in POLICIES:
+                r = bench_md.run_json([MLP, "--batch-size", str(batch), "--threads", str(threads), "--samples",
+                                       str(a.samples), "--policy", pol], threads,
+                                      {"DNNL_MAX_CPU_ISA": limit} if limit else None)
+                runs[pol].append(r["samples_per_s"])
+                if not limit:
                     isa = r["onednn"]
-            med = {pol: statistics.median(v) for pol, v in runs.items()}
-            rows.append((threads, batch, runs, med))
-            print("threads=%d batch=%d: " % (threads, batch) + ", ".join(
-                "%s %.0f samples/s (x%.2f)" % (pol, med[pol], med[pol] / med["float32"]) for pol in POLICIES))
+        med = {pol: statistics.median(v) for pol, v in runs.items()}
+        rows.append((threads, batch, runs, med, limit))
+        print("threads=%d batch=%d%s: " % (threads, batch, " (oneDNN AVX2)" if limit else "") + ", ".join(
+            "%s %.0f samples/s (x%.2f)" % (pol, med[pol], med[pol] / med["float32"]) for pol in POLICIES))
     if a.write:
         lines = ["## Mixed precision on this CPU", "",
                  "Training samples/s of the reference MLP, one epoch of real MNIST per run, %d runs per cell "
                  "(median, [min-max]), policies alternating; oneDNN reports `%s`. Command: "
-                 "`python3 bench/mixed_precision.py --reps %d --write`." % (a.reps, isa, a.reps), "",
+                 "`python3 bench/mixed_precision.py --reps %d --write%s`. The \"oneDNN AVX2\" row limits oneDNN to AVX2 "
+                 "(`DNNL_MAX_CPU_ISA=AVX2`): a CPU without 16-bit arithmetic, where both 16-bit policies convert "
+                 "at the GEMM (only the GEMMs are limited: the conversion and elementwise kernels still run their "
+                 "AVX-512 versions, so this approximates an AVX2 machine)." % (a.reps, isa, a.reps, " --avx2" if a.avx2 else ""), "",
                  "| threads | batch | float32 | mixed_bfloat16 | mixed_float16 | bf16 / f32 | f16 / f32 |",
                  "|---|---|---|---|---|---|---|"]
-        for threads, batch, runs, med in rows:
-            cells = ["%.0f [%.0f-%.0f]" % (med[p], min(runs[p]), max(runs[p])) for p in POLICIES]
-            lines.append("| %d | %d | %s | %.2f | %.2f |" % (threads, batch, " | ".join(cells),
+        for threads, batch, runs, med, limit in rows:
+            text = ["%.0f [%.0f-%.0f]" % (med[p], min(runs[p]), max(runs[p])) for p in POLICIES]
+            label = "%d (oneDNN AVX2)" % threads if limit else "%d" % threads
+            lines.append("| %s | %d | %s | %.2f | %.2f |" % (label, batch, " | ".join(text),
                                                              med["mixed_bfloat16"] / med["float32"],
                                                              med["mixed_float16"] / med["float32"]))
         lines += ["", "Where each pays off: bfloat16 runs oneDNN's native bf16 GEMMs (AVX-512 BF16 here), so "
