@@ -71,8 +71,7 @@ class Model(Layer):
         self._impl.compile(opt._impl, loss_obj._impl, names)
         # Under mixed_float16 the engine wrapped it in a LossScaleOptimizer, as Keras does.
         engine_opt = self._impl.optimizer
-        self.optimizer = opt if engine_opt is opt._impl or type(engine_opt) is type(opt._impl) else \
-            optimizers.Optimizer._wrap(engine_opt)
+        self.optimizer = opt if engine_opt is opt._impl else optimizers.Optimizer._wrap(engine_opt)
         self.loss = loss
         self.compiled_loss = loss_obj
         # Run eagerly or not, jit or not: the engine runs the same kernels (the graph compiler comes later).
