@@ -1,5 +1,6 @@
 #include "tensorbox/keras/optimizers/loss_scale_optimizer.h"
 
+#include <algorithm>
 #include <cmath>
 
 #include "tensorbox/kernels/cpu/simd.h"
@@ -79,15 +80,25 @@ nlohmann::ordered_json LossScaleOptimizer::get_config() const {
           {"dynamic_growth_steps", growth_steps_}};
 }
 
+namespace {
+// Every step checks every gradient: split large ones over the thread pool.
+bool all_finite_f32(const float* x, int64_t n) {
+  constexpr int64_t kChunk = 65536;
+  if (n <= kChunk) return kernels::cpu::simd::all_finite_f32(x, n);
+  const int64_t chunks = (n + kChunk - 1) / kChunk;
+  bool finite = true;
+#pragma omp parallel for reduction(&& : finite) schedule(static)
+  for (int64_t c = 0; c < chunks; ++c)
+    finite = kernels::cpu::simd::all_finite_f32(x + c * kChunk, std::min(kChunk, n - c * kChunk)) && finite;
+  return finite;
+}
+}  // namespace
+
 bool all_finite(const std::vector<Tensor>& tensors) {
   for (const Tensor& t : tensors) {
     if (!t.defined() || !is_floating(t.dtype())) continue;
-    if (t.dtype() == DType::float32) {
-      if (!kernels::cpu::simd::all_finite_f32(t.data<float>(), t.size())) return false;
-      continue;
-    }
-    const Tensor f = ops::cast(t, DType::float32);
-    if (!kernels::cpu::simd::all_finite_f32(f.data<float>(), f.size())) return false;
+    const Tensor f = t.dtype() == DType::float32 ? t : ops::cast(t, DType::float32);
+    if (!all_finite_f32(f.data<float>(), f.size())) return false;
   }
   return true;
 }
