@@ -62,6 +62,10 @@ class PythonCallback : public Callback {
   void on_test_end(Logs& l) override { call("on_test_end", l); }
   void on_test_batch_begin(int64_t b, Logs& l) override { call("on_test_batch_begin", l, b); }
   void on_test_batch_end(int64_t b, Logs& l) override { call("on_test_batch_end", l, b); }
+  void on_predict_begin(Logs& l) override { call("on_predict_begin", l); }
+  void on_predict_end(Logs& l) override { call("on_predict_end", l); }
+  void on_predict_batch_begin(int64_t b, Logs& l) override { call("on_predict_batch_begin", l, b); }
+  void on_predict_batch_end(int64_t b, Logs& l) override { call("on_predict_batch_end", l, b); }
 
  private:
   template <class... A>
@@ -87,6 +91,7 @@ class InterruptCheck : public Callback {
  public:
   void on_train_batch_end(int64_t, Logs&) override { check_signals(); }
   void on_test_batch_end(int64_t, Logs&) override { check_signals(); }
+  void on_predict_batch_end(int64_t, Logs&) override { check_signals(); }
 };
 
 double schedule_call(PyObject* fn, int epoch, double lr) {

@@ -221,10 +221,13 @@ void bind_models(nb::module_& m) {
         auto logs = model.evaluate(x, y, o);
         return std::vector<std::pair<std::string, double>>(logs.begin(), logs.end());
       }, "x"_a, "y"_a, "batch_size"_a.none(), "verbose"_a, "callbacks"_a)
-      .def("predict", [](Model& model, const Tensor& x, std::optional<int64_t> batch_size, int verbose) {
+      .def("predict", [](Model& model, const Tensor& x, std::optional<int64_t> batch_size, int verbose,
+                         std::vector<k::callbacks::CallbackPtr> callbacks) {
+        k::PredictOptions o{.batch_size = batch_size, .verbose = verbose,
+                            .callbacks = with_interrupt_check(std::move(callbacks))};
         nb::gil_scoped_release nogil;
-        return model.predict(x, {.batch_size = batch_size, .verbose = verbose});
-      }, "x"_a, "batch_size"_a.none(), "verbose"_a)
+        return model.predict(x, o);
+      }, "x"_a, "batch_size"_a.none(), "verbose"_a, "callbacks"_a)
       .def("train_on_batch", [](Model& model, const Tensor& x, const Tensor& y, bool reset) {
         nb::gil_scoped_release nogil;
         auto logs = model.train_on_batch(x, y, reset);

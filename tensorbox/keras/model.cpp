@@ -273,12 +273,18 @@ Tensor Model::predict(const Tensor& x, const PredictOptions& o) {
   if (n == 0) throw ValueError("predict: the input is empty (shape " + x.shape().to_string() + ")");
   std::unique_ptr<utils::Progbar> bar;
   if (o.verbose) bar = std::make_unique<utils::Progbar>(steps, o.verbose);
+  callbacks::CallbackList cbs(o.callbacks, this, {1, steps, o.verbose});
+  Logs logs;
+  cbs.each([&](callbacks::Callback& c) { c.on_predict_begin(logs); });
   std::vector<Tensor> outs;
   for (int64_t s = 0; s < steps; ++s) {
+    cbs.each([&](callbacks::Callback& c) { c.on_predict_batch_begin(s, logs); });
     const int64_t b = s * bs, e = std::min(n, b + bs);
     outs.push_back(predict_on_batch(rows(x, b, e, nullptr)));
+    cbs.each([&](callbacks::Callback& c) { c.on_predict_batch_end(s, logs); });
     if (bar) bar->update(s + 1, {});
   }
+  cbs.each([&](callbacks::Callback& c) { c.on_predict_end(logs); });
   return outs.size() == 1 ? outs[0] : ops::concat(outs, 0);
 }
 

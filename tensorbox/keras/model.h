@@ -58,6 +58,7 @@ struct EvaluateOptions {
 struct PredictOptions {
   std::optional<int64_t> batch_size{};
   int verbose = 0;
+  std::vector<callbacks::CallbackPtr> callbacks{};
 };
 
 class Model : public layers::Layer {

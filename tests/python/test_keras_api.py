@@ -237,3 +237,21 @@ def test_predict_accepts_lists_and_float64(tb):
     a = m.predict(np.random.rand(3, 784), verbose=0)  # float64 in, as Keras casts to float32
     assert a.shape == (3, 10) and a.dtype == np.float32
     assert_close(m(np.random.rand(2, 784).tolist()).shape, (2, 10))
+
+
+def test_predict_runs_callbacks(tb, mnist_slice):
+    x, _, _, _ = mnist_slice
+    seen = []
+
+    class Spy(tb.keras.callbacks.Callback):
+        def on_predict_begin(self, logs=None):
+            seen.append("begin")
+
+        def on_predict_batch_end(self, batch, logs=None):
+            seen.append(batch)
+
+        def on_predict_end(self, logs=None):
+            seen.append("end")
+
+    out = _compiled(tb).predict(x[:100], batch_size=32, verbose=0, callbacks=[Spy()])
+    assert out.shape == (100, 10) and seen == ["begin", 0, 1, 2, 3, "end"]

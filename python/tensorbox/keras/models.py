@@ -141,10 +141,10 @@ class Model(Layer):
 
     def predict(self, x, batch_size=None, verbose="auto", steps=None, callbacks=None, max_queue_size=10, workers=1,
                 use_multiprocessing=False):
-        if steps is not None or callbacks:
-            raise NotImplementedError("tensorbox: predict(steps/callbacks) is not supported yet")
+        if steps is not None:
+            raise NotImplementedError("tensorbox: predict(steps=...) is not supported yet")
         out = self._impl.predict(_data(x, "predict"), None if batch_size is None else int(batch_size),
-                                 _verbose(verbose))
+                                 _verbose(verbose), self._engine_callbacks(callbacks))
         return out.numpy()
 
     def train_on_batch(self, x, y=None, sample_weight=None, class_weight=None, reset_metrics=True, return_dict=False):

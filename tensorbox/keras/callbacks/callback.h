@@ -46,6 +46,8 @@ class Callback {
   virtual void on_test_batch_end(int64_t, Logs&) {}
   virtual void on_predict_begin(Logs&) {}
   virtual void on_predict_end(Logs&) {}
+  virtual void on_predict_batch_begin(int64_t, Logs&) {}
+  virtual void on_predict_batch_end(int64_t, Logs&) {}
 
  private:
   Model* model_ = nullptr;
