@@ -1,12 +1,14 @@
 #!/usr/bin/env python3
-"""Side-by-side training throughput: tensorbox (C++) vs PyTorch eager on the reference MLP.
+"""Side-by-side training throughput on the reference MLP: tensorbox (C++) vs PyTorch eager vs
+TensorFlow's tf.keras fit (default tf.function, run_eagerly, jit_compile/XLA).
 
-Runs every (threads, batch size) cell for each system in alternation (tb, torch, tb, torch...)
-so both see the same machine noise, takes medians, and prints ratios. With --write the table
-goes to BENCHMARKS.md. Timings are reported, never asserted.
+Runs every (threads, batch size) cell for each system in alternation (tb, torch, tf, tf-eager,
+tf-xla, tb, ...) so all see the same machine noise, takes medians, and prints ratios. With
+--write the table goes to BENCHMARKS.md. Timings are reported, never asserted. A peer whose
+interpreter cannot import it is skipped with a printed reason.
 
-    python3 bench/compare_mlp.py                 # needs build/release/mlp_train and torch
-    python3 bench/compare_mlp.py --reps 5 --write
+    python3 bench/compare_mlp.py --python .venv-bench/bin/python --tf-python .venv-py/bin/python
+    python3 bench/compare_mlp.py --reps 5 --write ...
     python3 bench/compare_mlp.py --smoke         # tiny run of tensorbox alone (CI)
 """
 import argparse
@@ -48,6 +50,8 @@ def main():
     p.add_argument("--threads", default="1,2")
     p.add_argument("--samples", type=int, default=60000)
     p.add_argument("--python", default=sys.executable, help="interpreter with torch installed")
+    p.add_argument("--tf-python", default=os.path.join(ROOT, ".venv-py", "bin", "python"),
+                   help="interpreter with tensorflow installed")
     p.add_argument("--write", action="store_true", help="write BENCHMARKS.md")
     p.add_argument("--smoke", action="store_true", help="one tiny tensorbox run, no peers")
     a = p.parse_args()
@@ -55,24 +59,39 @@ def main():
         r = run([MLP, "--batch-size", "64", "--threads", "1", "--samples", "2048"], 1)
         print(f"smoke: tensorbox {r['samples_per_s']:.0f} samples/s on 2048 samples ({r['onednn']})")
         return 0
-    have_torch = subprocess.run([a.python, "-c", "import torch"], capture_output=True).returncode == 0
-    if not have_torch:
-        print(f"PyTorch is not importable by {a.python}: measuring tensorbox alone "
-              "(pip install torch, then pass --python)")
+    def importable(python, module):
+        return os.path.exists(python) and subprocess.run([python, "-c", "import " + module],
+                                                         capture_output=True).returncode == 0
+    peers = []  # (key, label, command builder)
+    if importable(a.python, "torch"):
+        peers.append(("pt", "PyTorch eager", lambda b, t: [a.python, os.path.join(ROOT, "bench", "torch_mlp.py"),
+                                                            "--batch-size", str(b), "--threads", str(t),
+                                                            "--samples", str(a.samples)]))
+    else:
+        print(f"PyTorch is not importable by {a.python}: skipped (pip install torch, then pass --python)")
+    if importable(a.tf_python, "tensorflow"):
+        for mode, label in (("default", "TF fit"), ("eager", "TF eager"), ("xla", "TF XLA")):
+            peers.append(("tf_" + mode, label,
+                          lambda b, t, m=mode: [a.tf_python, os.path.join(ROOT, "bench", "tf_mlp.py"), "--batch-size",
+                                                str(b), "--threads", str(t), "--samples", str(a.samples), "--mode", m]))
+    else:
+        print(f"TensorFlow is not importable by {a.tf_python}: skipped (scripts/python-env installs it)")
     rows = []
-    meta = {}
+    meta = {"peers": [(k, label) for k, label, _ in peers]}
     for threads in [int(t) for t in a.threads.split(",")]:
         for batch in [int(b) for b in a.batches.split(",")]:
-            tb, pt = [], []
+            tb, got = [], {k: [] for k, _, _ in peers}
             for _ in range(a.reps):
                 r = run([MLP, "--batch-size", str(batch), "--threads", str(threads), "--samples", str(a.samples)], threads)
                 tb.append(r)
                 meta["onednn"] = r["onednn"]
-                if have_torch:
-                    q = run([a.python, os.path.join(ROOT, "bench", "torch_mlp.py"), "--batch-size", str(batch),
-                             "--threads", str(threads), "--samples", str(a.samples)], threads)
-                    pt.append(q)
-                    meta["torch"] = f"{q['torch']} (Adam {q['adam']})"
+                for key, _, cmd in peers:
+                    q = run(cmd(batch, threads), threads)
+                    got[key].append(q["samples_per_s"])
+                    if key == "pt":
+                        meta["torch"] = f"{q['torch']} (Adam {q['adam']})"
+                    else:
+                        meta["tensorflow"] = q["tensorflow"]
             row = {
                 "threads": threads, "batch": batch,
                 "tb": statistics.median(x["samples_per_s"] for x in tb),
@@ -80,14 +99,15 @@ def main():
                 "share": statistics.median(x["step_gflops"] / x["sgemm_peak_gflops"] for x in tb),
                 "peak": statistics.median(x["sgemm_peak_gflops"] for x in tb),
                 "fma": statistics.median(x["fma_peak_gflops_per_core"] for x in tb),
-                "pt": statistics.median(x["samples_per_s"] for x in pt) if pt else None,
-                "pt_spread": (min(x["samples_per_s"] for x in pt), max(x["samples_per_s"] for x in pt)) if pt else None,
+                "peers": {k: (statistics.median(v), min(v), max(v)) for k, v in got.items()},
             }
+            row["pt"] = row["peers"]["pt"][0] if "pt" in row["peers"] else None
+            row["pt_spread"] = row["peers"]["pt"][1:] if "pt" in row["peers"] else None
             rows.append(row)
-            ratio = f"{row['tb'] / row['pt']:.2f}x" if row["pt"] else "n/a"
             print(f"threads={threads} batch={batch:4d}: tensorbox {row['tb']:8.0f} samples/s "
                   f"({row['share'] * 100:4.1f}% of sgemm peak {row['peak']:.0f} GFLOP/s)"
-                  + (f", pytorch {row['pt']:8.0f} samples/s, ratio {ratio}" if row["pt"] else ""), flush=True)
+                  + "".join(f", {label} {row['peers'][k][0]:.0f} ({row['tb'] / row['peers'][k][0]:.2f}x)"
+                            for k, label, _ in peers), flush=True)
     by = {(r["threads"], r["batch"]): r for r in rows}
     if (1, 128) in by and (2, 128) in by:
         print(f"2 threads vs 1 thread at batch 128: {by[(2, 128)]['tb'] / by[(1, 128)]['tb']:.2f}x")
@@ -97,31 +117,38 @@ def main():
 
 
 def write_md(a, rows, meta):
-    cmd = "python3 bench/compare_mlp.py --reps %d --write%s" % (a.reps, f" --python {a.python}" if a.python != sys.executable else "")
+    cmd = "python3 bench/compare_mlp.py --reps %d --write%s --tf-python %s" % (
+        a.reps, f" --python {os.path.relpath(a.python, ROOT)}" if a.python != sys.executable else "",
+        os.path.relpath(a.tf_python, ROOT))
     lines = [
         "# Benchmarks",
         "",
         "Figures come from one run of the command below on this project's machine; every cell runs",
-        "tensorbox and PyTorch in alternation and reports the median (min-max in brackets). Timings are",
-        "never asserted in tests. Rerun after any engine change.",
+        "tensorbox, PyTorch and TensorFlow in alternation and reports the median (min-max in brackets).",
+        "Timings are never asserted in tests. Rerun after any engine change.",
         "",
         "## Reference MLP training (784-1024-10, Adam, sparse CE from logits), one MNIST epoch",
         "",
         f"- Machine: {cpu_model()}",
-        f"- Date: {datetime.date.today().isoformat()}; engine: {meta.get('onednn', '?')}; PyTorch: {meta.get('torch', 'not installed')}",
+        f"- Date: {datetime.date.today().isoformat()}; engine: {meta.get('onednn', '?')}; PyTorch: {meta.get('torch', 'not installed')}; "
+        f"TensorFlow: {meta.get('tensorflow', 'not installed')} (1 inter-op thread, intra-op = threads, default oneDNN kernels; "
+        "traced/compiled for both batch shapes before timing)",
         f"- Command: `{cmd}`",
         "- Share of peak: training-step GEMM FLOPs (3.27 MFLOP/sample) per second over oneDNN sgemm at",
         "  1024x1024x1024 measured in the same process. FMA peak of one core (register-only float32 FMA",
         f"  loop on the SIMD target in use): {statistics.median(r['fma'] for r in rows):.0f} GFLOP/s.",
         "",
-        "| threads | batch | tensorbox samples/s | PyTorch eager samples/s | tensorbox / PyTorch | share of sgemm peak |",
-        "|---:|---:|---:|---:|---:|---:|",
+        "Samples/s; the ratio columns are tensorbox over each peer.",
+        "",
+        "| threads | batch | tensorbox | " + " | ".join(label for _, label in meta["peers"]) + " | "
+        + " | ".join("tb / " + label for _, label in meta["peers"]) + " | share of sgemm peak |",
+        "|" + "---:|" * (3 + 2 * len(meta["peers"])),
     ]
     for r in rows:
-        pt = f"{r['pt']:.0f} ({r['pt_spread'][0]:.0f}-{r['pt_spread'][1]:.0f})" if r["pt"] else "n/a"
-        ratio = f"{r['tb'] / r['pt']:.2f}x" if r["pt"] else "n/a"
-        lines.append(f"| {r['threads']} | {r['batch']} | {r['tb']:.0f} ({r['tb_spread'][0]:.0f}-{r['tb_spread'][1]:.0f}) | {pt} | {ratio} "
-                     f"| {r['share'] * 100:.1f}% of {r['peak']:.0f} GFLOP/s |")
+        cells = [f"{r['peers'][k][0]:.0f} ({r['peers'][k][1]:.0f}-{r['peers'][k][2]:.0f})" for k, _ in meta["peers"]]
+        ratios = [f"{r['tb'] / r['peers'][k][0]:.2f}x" for k, _ in meta["peers"]]
+        lines.append(f"| {r['threads']} | {r['batch']} | {r['tb']:.0f} ({r['tb_spread'][0]:.0f}-{r['tb_spread'][1]:.0f}) | "
+                     + " | ".join(cells + ratios) + f" | {r['share'] * 100:.1f}% of {r['peak']:.0f} GFLOP/s |")
     by = {(r["threads"], r["batch"]): r for r in rows}
     if (1, 128) in by and (2, 128) in by:
         lines += ["", f"2 threads vs 1 thread at batch 128 (tensorbox): {by[(2, 128)]['tb'] / by[(1, 128)]['tb']:.2f}x."]

@@ -7,22 +7,12 @@ zero_grad, and Keras's batching (a fresh permutation each epoch, last partial ba
     python bench/torch_mlp.py --batch-size 128 --threads 1
 """
 import argparse
-import gzip
 import json
-import os
-import struct
 import time
 
-import numpy as np
 import torch
 
-
-def read_idx(path):
-    with (gzip.open(path) if path.endswith(".gz") else open(path, "rb")) as f:
-        data = f.read()
-    rank = data[3]
-    dims = struct.unpack(">" + "I" * rank, data[4:4 + 4 * rank])
-    return np.frombuffer(data, dtype=np.uint8, offset=4 + 4 * rank).reshape(dims)
+import mnist_idx
 
 
 def main():
@@ -31,14 +21,13 @@ def main():
     p.add_argument("--threads", type=int, default=1)
     p.add_argument("--epochs", type=int, default=1)
     p.add_argument("--samples", type=int, default=60000)
-    p.add_argument("--mnist", default=os.environ.get("TB_MNIST_DIR", os.path.join(os.path.dirname(__file__), "../../shared/data/mnist")))
+    p.add_argument("--mnist", default=mnist_idx.DEFAULT_DIR)
     a = p.parse_args()
     torch.set_num_threads(a.threads)
     torch.set_flush_denormal(True)
     torch.manual_seed(1)
-    x = torch.from_numpy(read_idx(os.path.join(a.mnist, "train-images-idx3-ubyte.gz")).reshape(-1, 784).astype(np.float32) / 255.0)
-    y = torch.from_numpy(read_idx(os.path.join(a.mnist, "train-labels-idx1-ubyte.gz")).astype(np.int64))
-    x, y = x[: a.samples].contiguous(), y[: a.samples].contiguous()
+    xs, ys = mnist_idx.train_set(a.mnist, a.samples)
+    x, y = torch.from_numpy(xs), torch.from_numpy(ys.astype("int64"))
     model = torch.nn.Sequential(torch.nn.Linear(784, 1024), torch.nn.ReLU(), torch.nn.Linear(1024, 10))
     try:
         opt = torch.optim.Adam(model.parameters(), lr=1e-3, eps=1e-7, fused=True)
