@@ -142,7 +142,7 @@ def write_md(a, rows, meta):
         "",
         "| threads | batch | tensorbox | " + " | ".join(label for _, label in meta["peers"]) + " | "
         + " | ".join("tb / " + label for _, label in meta["peers"]) + " | share of sgemm peak |",
-        "|" + "---:|" * (3 + 2 * len(meta["peers"])),
+        "|" + "---:|" * (4 + 2 * len(meta["peers"])),
     ]
     for r in rows:
         cells = [f"{r['peers'][k][0]:.0f} ({r['peers'][k][1]:.0f}-{r['peers'][k][2]:.0f})" for k, _ in meta["peers"]]
@@ -168,6 +168,11 @@ def write_md(a, rows, meta):
         r = by[(1, 128)]
         lines += [f"- Issue 2's target of 1.5x PyTorch at batch 128 on 1 thread: {r['tb'] / r['pt']:.2f}x in this run"
                   + (" (met)." if r["tb"] / r["pt"] >= 1.5 else " (not met; the GEMM share above leaves little to win)."),]
+    if any(k == "tf_default" for k, _ in meta["peers"]):
+        lines += ["- TensorFlow's `fit` trails furthest at batch 32 and least at batch 512: the step's GEMMs are the "
+                  "same work for everyone, so the ratio measures TensorFlow's per-step cost on top of them (not "
+                  "profiled here); `run_eagerly` adds Python op dispatch, and XLA (`jit_compile`) has little to fuse "
+                  "in a GEMM-bound MLP on a CPU."]
     if noisy:
         lines += ["- Cells whose runs spread by more than 1.5x were disturbed by other load on the shared host "
                   "(a descheduled vCPU stalls every OpenMP barrier): " + ", ".join(noisy) + ". Rerun to confirm."]
