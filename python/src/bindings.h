@@ -23,14 +23,6 @@ void bind_callbacks(nb::module_& m);
 // Configs cross the boundary as JSON text (they are small; Python's json module reads them).
 json parse_json(const std::string& text);
 
-// Calls `fn` with the GIL held from engine code running without it; a Python exception
-// becomes nb::python_error, which unwinds the engine and is re-raised in Python.
-template <class F>
-decltype(auto) with_gil(F&& fn) {
-  nb::gil_scoped_acquire gil;
-  return fn();
-}
-
 // Raises a pending KeyboardInterrupt (Ctrl-C) between batches of fit/evaluate/predict.
 void check_signals();
 

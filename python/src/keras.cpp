@@ -33,11 +33,9 @@ class FunctionLoss : public k::losses::Loss {
     delete fn_;
   }
   Tensor call(const Tensor& y_true, const Tensor& y_pred) const override {
-    return with_gil([&] {
-      nb::object out = (*fn_)(y_true, y_pred);
-      nb::object t = nb::module_::import_("tensorbox").attr("convert_to_tensor")(out);
-      return nb::cast<Tensor>(t);
-    });
+    nb::gil_scoped_acquire gil;  // the engine calls this with the GIL released
+    nb::object out = (*fn_)(y_true, y_pred);
+    return nb::cast<Tensor>(nb::module_::import_("tensorbox").attr("convert_to_tensor")(out));
   }
   std::string class_name() const override { return "LossFunctionWrapper"; }
 
@@ -165,9 +163,6 @@ void bind_optimizers_losses_metrics(nb::module_& m) {
       .def("reset_state", &k::metrics::Metric::reset_state)
       .def_prop_ro("name", &k::metrics::Metric::name);
   m.def("get_metric", &k::metrics::Metric::get);
-  m.def("resolve_metric", [](const std::string& name, std::vector<int64_t> y_true, std::vector<int64_t> y_pred) {
-    return k::metrics::resolve(name, tb::Shape(std::move(y_true)), tb::Shape(std::move(y_pred)));
-  });
   m.def("mean_metric", [](const std::string& name) -> std::shared_ptr<k::metrics::Metric> {
     return std::make_shared<k::metrics::Mean>(name);
   });
@@ -185,7 +180,6 @@ void bind_optimizers_losses_metrics(nb::module_& m) {
     return k::activations::serialize(name);
   });
   m.def("clear_session", &k::backend::clear_session);
-  m.def("unique_object_name", &k::backend::unique_object_name, nb::arg("prefix"), nb::arg("zero_based") = true);
 }
 
 }  // namespace

@@ -66,10 +66,8 @@ void bind_tensor(nb::module_& m) {
       .def_prop_ro("_shape", [](const tb::Tensor& t) { return t.shape().dims(); })
       .def_prop_ro("_dtype", [](const tb::Tensor& t) { return std::string(tb::dtype_name(t.dtype())); })
       .def_prop_ro("_id", &tb::Tensor::id)
-      .def("_numpy", &numpy_view)
-      .def("_same_as", &tb::Tensor::same_as);
+      .def("_numpy", &numpy_view);
   m.def("from_buffer", &from_buffer, nb::arg("buffer"), nb::arg("dtype"));
-  m.def("dtype_name", [](const std::string& n) { return std::string(tb::dtype_name(tb::dtype_from_name(n))); });
   m.def("set_num_threads", &tb::set_num_threads);
   m.def("get_num_threads", &tb::get_num_threads);
   m.def("set_seed", &tb::random::set_seed);
@@ -86,7 +84,6 @@ void bind_tensor(nb::module_& m) {
     auto d = tb::data::mnist::load_data(dir);
     return nb::make_tuple(d.x_train, d.y_train, d.x_test, d.y_test);
   }, nb::arg("dir") = "");
-  m.def("mnist_default_dir", &tb::data::mnist::default_dir);
 }
 
 }  // namespace tbpy

@@ -185,18 +185,18 @@ def where(condition, x=None, y=None, name=None):
 
 
 def zeros(shape, dtype=_dt.float32, name=None):
-    return constant_fill(shape, 0, dtype)
+    return _fill(shape, 0, dtype)
 
 
 def ones(shape, dtype=_dt.float32, name=None):
-    return constant_fill(shape, 1, dtype)
+    return _fill(shape, 1, dtype)
 
 
 def fill(dims, value, name=None):
     return o.broadcast_to(_t(value), [int(d) for d in dims])
 
 
-def constant_fill(shape, value, dtype):
+def _fill(shape, value, dtype):
     dt = _dt.as_dtype(dtype)
     shape = [int(d) for d in (shape if isinstance(shape, (list, tuple)) else [shape])]
     return o.broadcast_to(_t(value, dt), shape)

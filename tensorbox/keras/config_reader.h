@@ -11,7 +11,6 @@
 #include <optional>
 #include <set>
 #include <string>
-#include <vector>
 
 #include <nlohmann/json.hpp>
 
@@ -31,8 +30,8 @@ class ConfigReader {
     return c_.at(key);
   }
 
-  // Marks a key as known without reading it.
-  void at_if_present(const char* key) { allowed_.insert(key); }
+  // Marks a key as known without reading it (read with has()/at() when present).
+  void allow(const char* key) { allowed_.insert(key); }
 
   // Assigns the value when the key is present (null leaves optionals empty).
   template <class T>

@@ -95,6 +95,8 @@ def test_op_errors_are_tensorflow_exceptions_naming_shapes(tb):
         tb.convert_to_tensor(np.zeros(3, np.int16))
     with pytest.raises(TypeError):
         tb.constant(["a", "b"])
+    with pytest.raises(TypeError, match="2-byte items as float32"):
+        tb._C.from_buffer(np.zeros(3, np.int16), "float32")
     with pytest.raises(ValueError, match="ambiguous"):
         bool(tb.constant([1.0, 2.0]))
 

@@ -117,18 +117,16 @@ def huber(y_true, y_pred, delta=1.0):
 mse = MSE = mean_squared_error
 mae = MAE = mean_absolute_error
 
-_FUNCTIONS = {"sparse_categorical_crossentropy": SparseCategoricalCrossentropy,
-              "categorical_crossentropy": CategoricalCrossentropy, "binary_crossentropy": BinaryCrossentropy,
-              "mean_squared_error": MeanSquaredError, "mse": MeanSquaredError, "mean_absolute_error": MeanAbsoluteError,
-              "mae": MeanAbsoluteError, "huber": Huber, "huber_loss": Huber}
 _NAMED_FUNCTIONS = {"sparse_categorical_crossentropy": sparse_categorical_crossentropy,
                     "categorical_crossentropy": categorical_crossentropy, "binary_crossentropy": binary_crossentropy,
                     "mean_squared_error": mean_squared_error, "mse": mean_squared_error,
                     "mean_absolute_error": mean_absolute_error, "mae": mean_absolute_error, "huber": huber,
                     "huber_loss": huber}
-for _f in (sparse_categorical_crossentropy, categorical_crossentropy, binary_crossentropy, mean_squared_error,
-           mean_absolute_error, huber):
-    _f._tb_loss_class = _FUNCTIONS[_f.__name__]
+# compile() turns a built-in loss function into the engine's loss class (reduction included).
+for _f, _cls in ((sparse_categorical_crossentropy, SparseCategoricalCrossentropy),
+                 (categorical_crossentropy, CategoricalCrossentropy), (binary_crossentropy, BinaryCrossentropy),
+                 (mean_squared_error, MeanSquaredError), (mean_absolute_error, MeanAbsoluteError), (huber, Huber)):
+    _f._tb_loss_class = _cls
 
 
 class _FunctionLoss(Loss):

@@ -16,13 +16,10 @@ using json = nlohmann::ordered_json;
 
 LearningRate read_learning_rate(ConfigReader& r, LearningRate lr) {
   for (const char* key : {"learning_rate", "lr"}) {
-    if (!r.has(key)) {
-      r.at_if_present(key);
-      continue;
-    }
+    r.allow(key);
+    if (!r.has(key)) continue;
     const json& v = r.at(key);
-    if (v.is_number()) lr = LearningRate(v.get<double>());
-    else lr = LearningRate(deserialize_schedule(v));
+    lr = v.is_number() ? LearningRate(v.get<double>()) : LearningRate(deserialize_schedule(v));
   }
   return lr;
 }
@@ -46,7 +43,7 @@ std::shared_ptr<schedules::LearningRateSchedule> deserialize_schedule(const json
   const std::string cls = j.at("class_name").get<std::string>();
   const json config = j.value("config", json::object());
   ConfigReader r(config, "schedule " + cls);
-  r.at_if_present("name");
+  r.allow("name");
   std::shared_ptr<schedules::LearningRateSchedule> s;
   if (cls == "ExponentialDecay") {
     double initial = 0, rate = 0;
@@ -132,7 +129,8 @@ std::shared_ptr<Optimizer> deserialize(const json& j) {
     r.read("dynamic_growth_steps", o.dynamic_growth_steps);
     opt = std::make_shared<LossScaleOptimizer>(deserialize(r.at("inner_optimizer")), o);
   } else {
-    return Optimizer::get(cls);  // ValueError listing the valid names
+    throw ValueError("Could not interpret optimizer identifier: '" + cls +
+                     "'. Valid optimizers: adam, adamw, sgd, rmsprop, adagrad");
   }
   r.finish();
   return opt;

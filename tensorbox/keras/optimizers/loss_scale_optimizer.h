@@ -33,9 +33,6 @@ class LossScaleOptimizer : public Optimizer {
   Tensor get_scaled_loss(const Tensor& loss) const;
   std::vector<Tensor> get_unscaled_gradients(const std::vector<Tensor>& grads) const;
   Tensor scale_loss(const Tensor& loss) const override { return get_scaled_loss(loss); }
-  std::vector<Tensor> unscale_gradients(const std::vector<Tensor>& g) const override {
-    return get_unscaled_gradients(g);
-  }
   // Checks the (unscaled) gradients, then updates (finite) or skips (not); adjusts the scale.
   void apply_gradients(const std::vector<Tensor>& grads, const std::vector<Variable>& vars) override;
   // The training loop's path: gradients of get_scaled_loss(loss), checked as they are (a

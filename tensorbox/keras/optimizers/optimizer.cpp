@@ -2,11 +2,7 @@
 
 #include <cmath>
 
-#include "tensorbox/keras/backend.h"
-#include "tensorbox/keras/optimizers/adagrad.h"
-#include "tensorbox/keras/optimizers/adam.h"
-#include "tensorbox/keras/optimizers/rmsprop.h"
-#include "tensorbox/keras/optimizers/sgd.h"
+#include "tensorbox/keras/optimizers/deserialize.h"
 #include "tensorbox/ops/math_ops.h"
 #include "tensorbox/ops/op.h"
 #include "tensorbox/ops/reduce_ops.h"
@@ -101,14 +97,7 @@ nlohmann::ordered_json Optimizer::get_config() const {
 }
 
 std::shared_ptr<Optimizer> Optimizer::get(const std::string& name) {
-  const std::string n = backend::to_snake_case(name);
-  if (n == "adam") return std::make_shared<Adam>();
-  if (n == "adam_w" || n == "adamw") return std::make_shared<AdamW>();
-  if (n == "sgd") return std::make_shared<SGD>();
-  if (n == "rmsprop" || n == "r_m_sprop" || n == "rm_sprop") return std::make_shared<RMSprop>();
-  if (n == "adagrad") return std::make_shared<Adagrad>();
-  throw ValueError("Could not interpret optimizer identifier: '" + name +
-                   "'. Valid optimizers: adam, adamw, sgd, rmsprop, adagrad");
+  return deserialize(nlohmann::ordered_json{{"class_name", name}});
 }
 
 }  // namespace tb::keras::optimizers

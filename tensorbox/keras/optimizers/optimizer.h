@@ -63,7 +63,7 @@ class Optimizer {
   // The training loop's step for the gradients of scale_loss(loss); LossScaleOptimizer checks
   // them and hands them on scaled.
   virtual void apply_loss_gradients(const std::vector<Tensor>& grads, const std::vector<Variable>& vars) {
-    apply_gradients(unscale_gradients(grads), vars);
+    apply_gradients(grads, vars);
   }
 
   virtual int64_t iterations() const { return iterations_; }
@@ -72,16 +72,16 @@ class Optimizer {
   virtual double learning_rate() const { return lr_.at(iterations_); }
   // Replaces the learning rate with a constant (what callbacks assign).
   virtual void set_learning_rate(double lr) { lr_ = LearningRate(lr); }
-  // The training loop's hooks around the gradient: the loss the tape differentiates, and the
-  // gradients handed to apply_gradients. Identity here; LossScaleOptimizer scales and unscales.
+  // The loss the training loop's tape differentiates: the loss itself here; LossScaleOptimizer
+  // scales it (and apply_loss_gradients takes the gradients of this).
   virtual Tensor scale_loss(const Tensor& loss) const { return loss; }
-  virtual std::vector<Tensor> unscale_gradients(const std::vector<Tensor>& grads) const { return grads; }
   const LearningRate& learning_rate_setting() const { return lr_; }
   const std::string& name() const { return name_; }
   virtual std::string class_name() const = 0;
   virtual nlohmann::ordered_json get_config() const;
 
-  // Resolves "adam", "sgd", "rmsprop", "adagrad", "adamw" (or class names) with defaults.
+  // Resolves "adam", "sgd", "rmsprop", "adagrad", "adamw" (or class names) with defaults
+  // (optimizers::deserialize with an empty config).
   static std::shared_ptr<Optimizer> get(const std::string& name);
 
  protected:

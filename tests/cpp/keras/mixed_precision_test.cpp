@@ -95,6 +95,9 @@ TEST(LossScale, NeverBelowOneAndScalesBothWays) {
   EXPECT_EQ(s.get_scaled_loss(Tensor::scalar(0.5)).item(), 4.0);
   EXPECT_EQ(s.get_unscaled_gradients({Tensor::scalar(4.0), Tensor()})[0].item(), 0.5);
   EXPECT_THROW(LossScaleOptimizer(std::make_shared<SGD>(), {.dynamic = false}), ValueError);
+  EXPECT_THROW(LossScaleOptimizer(std::make_shared<SGD>(), {.initial_scale = 0.0}), ValueError);
+  EXPECT_THROW(LossScaleOptimizer(std::make_shared<SGD>(), {.dynamic_growth_steps = 0}), ValueError);
+  EXPECT_THROW(LossScaleOptimizer(nullptr), ValueError);
   EXPECT_THROW(LossScaleOptimizer(std::make_shared<LossScaleOptimizer>(std::make_shared<SGD>())), TypeError);
   const auto cfg = s.get_config();
   EXPECT_EQ(cfg["inner_optimizer"]["class_name"], "SGD");
