@@ -6,6 +6,7 @@
 
 #include "tensorbox/autodiff/gradient_tape.h"
 #include "tensorbox/core/random.h"
+#include "tensorbox/keras/callbacks/metrics_publisher.h"
 #include "tensorbox/keras/callbacks/progbar_logger.h"
 #include "tensorbox/keras/optimizers/loss_scale_optimizer.h"
 #include "tensorbox/keras/utils/weights_file.h"
@@ -223,7 +224,8 @@ std::shared_ptr<callbacks::History> Model::fit(const Tensor& x_in, const Tensor&
   if (o.verbose) all.push_back(std::make_shared<callbacks::ProgbarLogger>());
   all.insert(all.end(), o.callbacks.begin(), o.callbacks.end());
   all.push_back(history);
-  callbacks::CallbackList cbs(all, this, {o.epochs, steps, o.verbose});
+  if (auto publisher = callbacks::MetricsPublisher::from_environment()) all.push_back(publisher);
+  callbacks::CallbackList cbs(all, this, {o.epochs, steps, o.verbose, bs, n});
   stop_training = false;
   Logs logs;
   cbs.each([&](callbacks::Callback& c) { c.on_train_begin(logs); });

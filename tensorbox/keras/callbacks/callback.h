@@ -24,6 +24,9 @@ struct Params {
   int epochs = 1;
   int64_t steps = 0;
   int verbose = 1;
+  // Not in Keras's params dict: what fit() feeds per epoch, for callbacks that count samples.
+  int64_t batch_size = 0;
+  int64_t samples = 0;
 };
 
 class Callback {

@@ -289,6 +289,8 @@ bool AllFiniteF32(const float* x, int64_t n) {
   return finite;
 }
 
+const char* TargetName() { return hwy::TargetName(HWY_TARGET); }
+
 double FmaPeakGflops(int64_t iters) {
   // Twelve independent FMA chains held in registers: enough in flight to cover FMA latency
   // on current x86 cores, so the loop runs at the FMA units' throughput. (The disassembly
@@ -328,11 +330,14 @@ HWY_EXPORT(MaxF32);
 HWY_EXPORT(AdamF32);
 HWY_EXPORT(SgdF32);
 HWY_EXPORT(FmaPeakGflops);
+HWY_EXPORT(TargetName);
 HWY_EXPORT(AllFiniteF32);
 HWY_EXPORT(F32ToF16);
 HWY_EXPORT(F16ToF32);
 HWY_EXPORT(F32ToBF16);
 HWY_EXPORT(BF16ToF32);
+
+std::string target() { return HWY_DYNAMIC_DISPATCH(TargetName)(); }
 
 double fma_peak_gflops() { return HWY_DYNAMIC_DISPATCH(FmaPeakGflops)(20'000'000); }
 

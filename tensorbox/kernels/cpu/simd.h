@@ -4,6 +4,7 @@
 #pragma once
 
 #include <cstdint>
+#include <string>
 
 namespace tb::kernels::cpu::simd {
 
@@ -36,5 +37,9 @@ void bf16_to_f32(const uint16_t* x, float* y, int64_t n);
 // Single-core float32 FMA throughput of the SIMD target this CPU runs (GFLOP/s), measured
 // with a register-only loop (~0.1 s): the machine limit benchmarks and `doctor` report.
 double fma_peak_gflops();
+
+// The Highway target the dispatcher chose on this CPU ("AVX2", "AVX3" = AVX-512, "AVX3_ZEN4",
+// ...): which of the compiled kernel sets runs here, for `doctor`.
+std::string target();
 
 }  // namespace tb::kernels::cpu::simd

@@ -1,0 +1,83 @@
+#include "tensorbox/keras/callbacks/metrics_publisher.h"
+
+#include <unistd.h>
+
+#include <algorithm>
+#include <cmath>
+#include <cstdio>
+#include <cstdlib>
+#include <nlohmann/json.hpp>
+
+#include "tensorbox/keras/utils/console.h"
+
+namespace tb::keras::callbacks {
+
+MetricsPublisher::MetricsPublisher(std::string folder) : folder_(std::move(folder)) {
+  path_ = folder_ + "/" + std::to_string(::getpid()) + ".json";
+}
+
+std::shared_ptr<MetricsPublisher> MetricsPublisher::from_environment() {
+  const char* dir = std::getenv("TENSORBOX_METRICS_DIR");
+  if (!dir || !*dir) return nullptr;
+  return std::make_shared<MetricsPublisher>(dir);
+}
+
+void MetricsPublisher::on_train_begin(Logs&) {
+  steps_ = samples_ = samples_at_last_ = 0;
+  has_loss_ = false;
+  last_ = Clock::now();
+  publish(true);
+}
+
+void MetricsPublisher::on_epoch_begin(int epoch, Logs&) {
+  epoch_ = epoch + 1;
+  batch_in_epoch_ = 0;
+}
+
+void MetricsPublisher::on_train_batch_end(int64_t, Logs& logs) {
+  ++steps_;
+  ++batch_in_epoch_;
+  // Every batch is full but the last of an epoch, which holds the remainder.
+  const int64_t bs = params().batch_size, n = params().samples;
+  samples_ += std::min(bs, std::max<int64_t>(0, n - (batch_in_epoch_ - 1) * bs));
+  if (auto loss = logs.get("loss")) {
+    loss_ = *loss;
+    has_loss_ = true;
+  }
+  if (Clock::now() - last_ >= std::chrono::seconds(1)) publish(true);
+}
+
+void MetricsPublisher::on_epoch_end(int, Logs&) { publish(true); }
+void MetricsPublisher::on_train_end(Logs&) { publish(false); }
+
+void MetricsPublisher::publish(bool running) {
+  if (failed_) return;
+  const auto now = Clock::now();
+  const double dt = std::chrono::duration<double>(now - last_).count();
+  nlohmann::json j;
+  j["pid"] = ::getpid();
+  j["epoch"] = epoch_;
+  j["epochs"] = params().epochs;
+  j["steps"] = steps_;
+  j["samples"] = samples_;
+  j["samples_per_second"] = dt > 0 ? double(samples_ - samples_at_last_) / dt : 0.0;
+  // A NaN loss is published as null: JSON has no NaN, and the scrape shows it as NaN.
+  j["loss"] = has_loss_ && std::isfinite(loss_) ? nlohmann::json(loss_) : nlohmann::json();
+  j["running"] = running;
+  j["updated"] = std::chrono::duration<double>(std::chrono::system_clock::now().time_since_epoch()).count();
+  samples_at_last_ = samples_;
+  last_ = now;
+  const std::string tmp = path_ + ".tmp";
+  const std::string text = j.dump();
+  FILE* f = std::fopen(tmp.c_str(), "w");
+  bool ok = f && std::fwrite(text.data(), 1, text.size(), f) == text.size();
+  if (f) ok = (std::fclose(f) == 0) && ok;
+  if (ok) ok = std::rename(tmp.c_str(), path_.c_str()) == 0;
+  if (!ok) {
+    std::remove(tmp.c_str());
+    failed_ = true;
+    utils::print_err("MetricsPublisher: cannot write " + path_ + " (TENSORBOX_METRICS_DIR); training metrics are not published\n");
+  }
+}
+
+}  // namespace tb::keras::callbacks
