@@ -162,7 +162,7 @@ int listen_tcp(const std::string& ip, int port) {
   hints.ai_socktype = SOCK_STREAM;
   const std::string port_s = std::to_string(port);
   if (int rc = getaddrinfo(ip.c_str(), port_s.c_str(), &hints, &res); rc != 0)
-    throw std::runtime_error("--ip '" + ip + "' is not an IP address (" + gai_strerror(rc) + ")");
+    throw std::invalid_argument("--ip '" + ip + "' is not an IP address (" + gai_strerror(rc) + ")");
   const int fd = socket(res->ai_family, SOCK_STREAM | SOCK_CLOEXEC, 0);
   const int one = 1;
   setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);

@@ -119,8 +119,13 @@ class Up:
         self.workspace = workspace or os.path.join(base, "ws-%d" % self.port)
         self.log_path = os.path.join(base, "up-%d.log" % self.port)
         self.hooks = hooks or os.path.join(base, "no-system-hooks")
-        cmd = [TENSORBOX, "up", "--port", str(self.port), "--health-port", str(self.health_port),
-               "--workspace", self.workspace, "--python", python, "--hooks-dir", self.hooks, *args]
+        defaults = {"--port": str(self.port), "--health-port": str(self.health_port), "--workspace": self.workspace,
+                    "--python": python, "--hooks-dir": self.hooks}
+        cmd = [TENSORBOX, "up"]
+        for flag, value in defaults.items():
+            if flag not in args:  # a test's own value wins
+                cmd += [flag, value]
+        cmd += list(args)
         self.log_file = open(self.log_path, "w")
         self.proc = subprocess.Popen(cmd, stdout=self.log_file, stderr=subprocess.STDOUT,
                                      env={**os.environ, **(env or {})})
