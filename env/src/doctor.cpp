@@ -1,8 +1,10 @@
 #include "doctor.h"
 
 #include <sys/statvfs.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
+#include <cerrno>
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
@@ -18,6 +20,8 @@
 #include "tensorbox/kernels/cpu/matmul.h"
 #include "tensorbox/kernels/cpu/simd.h"
 #include "workspace.h"
+
+extern char** environ;
 
 namespace fs = std::filesystem;
 using nlohmann::json;
@@ -163,16 +167,28 @@ void check_python(Report& r, const DoctorOptions& o) {
       "except Exception as e:\n"
       "    tb = None; err = repr(e)\n"
       "print(json.dumps({'executable': sys.executable, 'version': sys.version.split()[0], 'packages': pk, 'tensorbox': tb, 'tensorbox_error': err}))\n";
-  const std::string cmd = "'" + o.python + "' -c \"$TB_DOCTOR_SCRIPT\" 2>&1";
-  ::setenv("TB_DOCTOR_SCRIPT", script, 1);
-  FILE* p = ::popen(cmd.c_str(), "r");
+  // Run directly (no shell), with its output merged, as the current user.
   std::string out;
-  if (p) {
-    char buf[4096];
-    for (size_t n; (n = std::fread(buf, 1, sizeof buf, p)) > 0;) out.append(buf, n);
-    ::pclose(p);
+  const std::string python = find_executable(o.python);
+  if (!python.empty()) {
+    std::map<std::string, std::string> env;
+    for (char** e = environ; *e; ++e) {
+      const std::string kv = *e;
+      if (const auto eq = kv.find('='); eq != std::string::npos) env[kv.substr(0, eq)] = kv.substr(eq + 1);
+    }
+    try {
+      Child c = spawn({python, "-c", script}, env, ServiceUser{::geteuid(), ::getegid(), "", "", false}, "/");
+      char buf[4096];
+      for (ssize_t n; (n = ::read(c.output, buf, sizeof buf)) > 0 || (n < 0 && errno == EINTR);)
+        if (n > 0) out.append(buf, size_t(n));
+      ::close(c.output);
+      ::waitpid(c.pid, nullptr, 0);
+    } catch (const std::exception& e) {
+      out = e.what();
+    }
+  } else {
+    out = "no such executable";
   }
-  ::unsetenv("TB_DOCTOR_SCRIPT");
   json info;
   try {
     info = json::parse(out.substr(out.rfind("\n{") == std::string::npos ? 0 : out.rfind("\n{") + 1));

@@ -23,7 +23,7 @@ std::string read_secret(const std::string& path, const std::string& flag) {
 }
 
 std::string random_token() {
-  std::random_device rd;  // /dev/urandom
+  std::random_device rd("/dev/urandom");  // the kernel CSPRNG, whatever the library's default
   static const char hex[] = "0123456789abcdef";
   std::string t;
   for (int i = 0; i < 48; ++i) t += hex[rd() & 15];

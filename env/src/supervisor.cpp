@@ -127,7 +127,7 @@ void Supervisor::reap(bool stopping) {
       continue;
     }
     s.failures = lived >= policy_.healthy_after_s ? 1 : s.failures + 1;
-    if (s.failures > policy_.max_failures) {
+    if (s.failures >= policy_.max_failures) {
       std::lock_guard lock(mu_);
       s.st.given_up = true;
       ++gave_up_;

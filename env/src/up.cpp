@@ -95,10 +95,10 @@ int up(const UpOptions& o) {
 
     // System hooks (the image's) run as the supervisor's user; the workspace's, which the user
     // can edit, only ever as the service user.
-    run_hooks(o.hooks_dir, nullptr, ws.root);
-    run_hooks(ws.state + "/start.d", &user, ws.root);
-
     const auto base_env = child_environment(user, python, ws.root);
+    run_hooks(o.hooks_dir, nullptr, ws.root, base_env);
+    run_hooks(ws.state + "/start.d", &user, ws.root, base_env);
+
     Supervisor sup;
     const int jupyter_port = free_loopback_port();
     sup.add(jupyter_service(python, ws, user, jupyter_port, auth, base_env));

@@ -110,7 +110,8 @@ std::string writability_problem(const std::string& root, const ServiceUser& user
          std::to_string(st.st_uid) + "`";
 }
 
-void run_hooks(const std::string& dir, const ServiceUser* user, const std::string& cwd) {
+void run_hooks(const std::string& dir, const ServiceUser* user, const std::string& cwd,
+               std::map<std::string, std::string> env) {
   std::error_code ec;
   if (!fs::is_directory(dir, ec)) return;
   std::vector<fs::path> hooks;
@@ -121,8 +122,6 @@ void run_hooks(const std::string& dir, const ServiceUser* user, const std::strin
   for (const auto& h : hooks) {
     const std::string component = "hook:" + h.filename().string();
     log().info("supervisor", "running start hook " + h.string(), {{"hook", h.string()}});
-    std::map<std::string, std::string> env;
-    env["PATH"] = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
     env["TENSORBOX_WORKSPACE"] = cwd;
     try {
       Child c = spawn({h.string()}, env, user ? *user : self, cwd);
@@ -139,8 +138,10 @@ void run_hooks(const std::string& dir, const ServiceUser* user, const std::strin
         log().info(component, buf.substr(start, nl - start), {{"stream", "output"}});
       if (start < buf.size()) log().info(component, buf.substr(start), {{"stream", "output"}});
       if (!WIFEXITED(status) || WEXITSTATUS(status) != 0)
-        log().error("supervisor", "start hook " + h.string() + " failed (status " + std::to_string(status) +
-                                      "); continuing",
+        log().error("supervisor", "start hook " + h.string() + " failed (" +
+                                      (WIFEXITED(status) ? "exit code " + std::to_string(WEXITSTATUS(status))
+                                                         : "signal " + std::to_string(WTERMSIG(status))) +
+                                      "); start-up continues",
                     {{"hook", h.string()}});
     } catch (const std::exception& e) {
       log().error("supervisor", "cannot run start hook " + h.string() + ": " + e.what());

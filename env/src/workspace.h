@@ -8,6 +8,7 @@
 // a file of the same name.
 #pragma once
 
+#include <map>
 #include <string>
 
 #include "process.h"
@@ -28,8 +29,10 @@ int seed_notebooks(const WorkspacePaths& ws, const std::string& notebooks_dir, c
 std::string default_notebooks_dir();
 // "" when `user` can write `root`; otherwise a warning with the fix.
 std::string writability_problem(const std::string& root, const ServiceUser& user);
-// Runs the executables of `dir` in name order (as `user`, or as ourselves when user is null),
-// logging their output; a failing hook is logged and does not stop start-up.
-void run_hooks(const std::string& dir, const ServiceUser* user, const std::string& cwd);
+// Runs the executables of `dir` in name order (as `user`, or as ourselves when user is null) with
+// `env` plus TENSORBOX_WORKSPACE, logging their output; a failing hook is logged and does not stop
+// start-up.
+void run_hooks(const std::string& dir, const ServiceUser* user, const std::string& cwd,
+               std::map<std::string, std::string> env);
 
 }  // namespace tb::env

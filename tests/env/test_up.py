@@ -184,3 +184,29 @@ def test_start_hooks_run_in_order_and_a_failing_one_does_not_stop_start_up(up, b
     # The workspace's hooks (which its user can edit) never run as root.
     expected = 1000 if os.geteuid() == 0 else os.geteuid()
     assert open(os.path.join(ws, "user-hook-uid.txt")).read().strip() == str(expected)
+
+
+def test_flags_from_environment_variables_and_log_file(up, base):
+    log_file = os.path.join(base, "env-flags.log")
+    u = up(env={"TENSORBOX_ALLOW_FROM": "127.0.0.1/32", "TENSORBOX_LOG_FILE": log_file,
+                "JUPYTER_TOKEN": "must-not-reach-jupyter"})
+    u.wait_ready()
+    from test_up_security import connect_from
+    got = connect_from("127.0.0.2", u.port)
+    assert isinstance(got, ConnectionResetError) or got == b"", got
+    # The supervisor's settings and secrets by habit are not passed on; the metrics folder is.
+    with open("/proc/%d/environ" % u.service_pid("jupyterlab"), "rb") as f:
+        env = dict(kv.split(b"=", 1) for kv in f.read().split(b"\0") if b"=" in kv)
+    assert b"TENSORBOX_ALLOW_FROM" not in env and b"TENSORBOX_LOG_FILE" not in env and b"JUPYTER_TOKEN" not in env
+    assert env[b"TENSORBOX_METRICS_DIR"].endswith(b"/.tensorbox/metrics")
+    u.stop()
+    with open(log_file) as f:
+        assert f.read() == u.log_text()
+
+
+def test_a_service_that_keeps_failing_is_given_up_with_exit_3(up):
+    u = up("--python", "/bin/false")  # "Jupyter" exits at once, every time: 1+2+4+8 s of back-off
+    assert u.wait_exit(timeout=60) == 3
+    text = u.log_text()
+    assert "jupyter exited with code 1" in text and "it failed 5 times in a row, giving up" in text
+    assert text.count("started jupyter") == 5
