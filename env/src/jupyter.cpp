@@ -97,34 +97,36 @@ ServiceSpec jupyter_service(const std::string& python, const WorkspacePaths& ws,
   return s;
 }
 
+static Readiness not_ready(std::string why) { return {false, std::move(why), ""}; }
+
 Readiness jupyter_readiness(const std::string& runtime_dir, pid_t pid) {
-  if (pid <= 0) return {false, "jupyter is not running"};
+  if (pid <= 0) return not_ready("jupyter is not running");
   const std::string file = runtime_dir + "/jpserver-" + std::to_string(pid) + ".json";
   std::ifstream in(file);
-  if (!in) return {false, "jupyter (pid " + std::to_string(pid) + ") has not written " + file + " yet"};
+  if (!in) return not_ready("jupyter (pid " + std::to_string(pid) + ") has not written " + file + " yet");
   nlohmann::json rt;
   try {
     in >> rt;
   } catch (const std::exception&) {
-    return {false, file + " is not complete yet"};
+    return not_ready(file + " is not complete yet");
   }
   const std::string url = rt.value("url", "");
   // "http://127.0.0.1:41234/" (+ base_url): split into host:port and path.
   const auto scheme = url.find("://");
   const auto slash = scheme == std::string::npos ? std::string::npos : url.find('/', scheme + 3);
-  if (slash == std::string::npos) return {false, file + " has no usable url: '" + url + "'"};
+  if (slash == std::string::npos) return not_ready(file + " has no usable url: '" + url + "'");
   const std::string host_port = url.substr(scheme + 3, slash - scheme - 3);
   const auto colon = host_port.rfind(':');
-  if (colon == std::string::npos) return {false, file + " has no port in its url: '" + url + "'"};
+  if (colon == std::string::npos) return not_ready(file + " has no port in its url: '" + url + "'");
   std::string path = url.substr(slash);
   if (path.empty() || path.back() != '/') path += "/";
   httplib::Client cli(host_port.substr(0, colon), std::stoi(host_port.substr(colon + 1)));
   cli.set_connection_timeout(2);
   cli.set_read_timeout(2);
   auto res = cli.Get((path + "api").c_str());
-  if (!res) return {false, "GET " + url + "api: " + httplib::to_string(res.error())};
-  if (res->status != 200) return {false, "GET " + url + "api answered " + std::to_string(res->status)};
-  return {true, url};
+  if (!res) return not_ready("GET " + url + "api: " + httplib::to_string(res.error()));
+  if (res->status != 200) return not_ready("GET " + url + "api answered " + std::to_string(res->status));
+  return {true, url, path};
 }
 
 }  // namespace tb::env

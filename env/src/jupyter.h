@@ -33,7 +33,8 @@ ServiceSpec jupyter_service(const std::string& python, const WorkspacePaths& ws,
 
 struct Readiness {
   bool ready = false;
-  std::string detail;  // the URL that answered, or why not ready
+  std::string detail;    // the URL that answered, or why not ready
+  std::string base_url;  // Jupyter's base_url ("/" unless configured), when ready
 };
 Readiness jupyter_readiness(const std::string& runtime_dir, pid_t pid);
 

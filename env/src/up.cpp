@@ -120,8 +120,7 @@ int up(const UpOptions& o) {
     if (o.ssh) relay("sshd", ssh_fd, ssh_private);
     health.serve();
 
-    const std::string base = "http://" + browser_host(o.ip) + ":" + std::to_string(o.port) + "/lab";
-    const std::string url = auth.token_generated ? base + "?token=" + auth.token : base;
+    const std::string origin = "http://" + browser_host(o.ip) + ":" + std::to_string(o.port);
     log().info("supervisor", "tensorbox up", {{"workspace", ws.root}, {"ip", o.ip}, {"port", o.port},
                                               {"health_port", o.health_port}, {"ssh", o.ssh},
                                               {"ssh_port", o.ssh_port},
@@ -131,8 +130,12 @@ int up(const UpOptions& o) {
     sup.on_tick([&] {
       const pid_t pid = sup.pid_of("jupyter");
       if (pid <= 0 || pid == announced) return;
-      if (!jupyter_readiness(ws.runtime, pid).ready) return;
+      const Readiness r = jupyter_readiness(ws.runtime, pid);
+      if (!r.ready) return;
       announced = pid;
+      // The public URL, with the base_url Jupyter really uses (a user's own config may set one).
+      const std::string lab = origin + r.base_url + "lab";
+      const std::string url = auth.token_generated ? lab + "?token=" + auth.token : lab;
       const double s = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
       const std::string how = auth.token_generated ? "" : auth.token.empty() ? " (log in with your password)" : " (token from --token-file)";
       log().info("supervisor", "JupyterLab is ready: " + url + how,

@@ -210,3 +210,20 @@ def test_a_service_that_keeps_failing_is_given_up_with_exit_3(up):
     text = u.log_text()
     assert "jupyter exited with code 1" in text and "it failed 5 times in a row, giving up" in text
     assert text.count("started jupyter") == 5
+
+
+def test_readiness_follows_a_custom_base_url_from_the_users_jupyter_config(up, base):
+    ws = os.path.join(base, "base-url")
+    config = os.path.join(ws, ".tensorbox", "jupyter", "config")
+    os.makedirs(config)
+    with open(os.path.join(config, "jupyter_server_config.py"), "w") as f:
+        f.write('c.ServerApp.base_url = "/custom/"\n')
+    if os.geteuid() == 0:
+        for d in (ws, os.path.dirname(os.path.dirname(config)), os.path.dirname(config), config):
+            os.chown(d, 1000, 1000)
+    u = up(workspace=ws)
+    u.wait_ready()
+    ready = [e for e in u.log() if e["msg"].startswith("JupyterLab is ready")][0]
+    assert ready["fields"]["url"].startswith(u.url("/custom/lab?token="))
+    assert http(u.url("/custom/api/contents"), u.token)[0] == 200
+    assert http(u.url("/api/contents"), u.token)[0] == 404
