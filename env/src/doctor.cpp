@@ -1,10 +1,8 @@
 #include "doctor.h"
 
 #include <sys/statvfs.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
-#include <cerrno>
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
@@ -177,12 +175,7 @@ void check_python(Report& r, const DoctorOptions& o) {
       if (const auto eq = kv.find('='); eq != std::string::npos) env[kv.substr(0, eq)] = kv.substr(eq + 1);
     }
     try {
-      Child c = spawn({python, "-c", script}, env, ServiceUser{::geteuid(), ::getegid(), "", "", false}, "/");
-      char buf[4096];
-      for (ssize_t n; (n = ::read(c.output, buf, sizeof buf)) > 0 || (n < 0 && errno == EINTR);)
-        if (n > 0) out.append(buf, size_t(n));
-      ::close(c.output);
-      ::waitpid(c.pid, nullptr, 0);
+      out = run_to_end({python, "-c", script}, env, ServiceUser{::geteuid(), ::getegid(), "", "", false}, "/").output;
     } catch (const std::exception& e) {
       out = e.what();
     }

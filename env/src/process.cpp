@@ -196,6 +196,26 @@ Usage process_tree_usage(pid_t root) {
   return u;
 }
 
+Finished run_to_end(const std::vector<std::string>& argv, const std::map<std::string, std::string>& env,
+                    const ServiceUser& user, const std::string& cwd) {
+  Child c = spawn(argv, env, user, cwd);
+  Finished f;
+  char buf[4096];
+  for (ssize_t n; (n = ::read(c.output, buf, sizeof buf)) > 0 || (n < 0 && errno == EINTR);)
+    if (n > 0) f.output.append(buf, size_t(n));
+  ::close(c.output);
+  while (::waitpid(c.pid, &f.status, 0) < 0 && errno == EINTR) {
+  }
+  return f;
+}
+
+bool Finished::ok() const { return WIFEXITED(status) && WEXITSTATUS(status) == 0; }
+
+std::string Finished::how() const {
+  if (WIFEXITED(status)) return "exit code " + std::to_string(WEXITSTATUS(status));
+  return "signal " + std::to_string(WTERMSIG(status)) + " (" + strsignal(WTERMSIG(status)) + ")";
+}
+
 std::string find_executable(const std::string& name) {
   if (name.find('/') != std::string::npos) {
     if (::access(name.c_str(), X_OK) != 0) return "";

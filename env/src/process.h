@@ -39,6 +39,16 @@ struct Child {
 Child spawn(const std::vector<std::string>& argv, const std::map<std::string, std::string>& env,
             const ServiceUser& user, const std::string& cwd);
 
+// Runs a command to its end (spawn, read all its output, wait): hooks, ssh-keygen, doctor's probe.
+struct Finished {
+  int status = 0;  // as waitpid reports it
+  std::string output;
+  bool ok() const;           // exited with code 0
+  std::string how() const;   // "exit code 3", "signal 9 (Killed)"
+};
+Finished run_to_end(const std::vector<std::string>& argv, const std::map<std::string, std::string>& env,
+                    const ServiceUser& user, const std::string& cwd);
+
 // The absolute path of an executable given as a path or a name on $PATH; "" when there is none.
 std::string find_executable(const std::string& name);
 

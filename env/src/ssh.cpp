@@ -1,7 +1,6 @@
 #include "ssh.h"
 
 #include <sys/stat.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
 #include <filesystem>
@@ -38,16 +37,10 @@ ServiceSpec ssh_service(const WorkspacePaths& ws, const ServiceUser& user, int p
 
   const std::string host_key = ws.ssh + "/ssh_host_ed25519_key";
   if (!fs::exists(host_key)) {
-    Child c = spawn({keygen, "-q", "-t", "ed25519", "-N", "", "-C", "tensorbox host key", "-f", host_key},
-                    base_env, user, ws.ssh);
-    char buf[512];
-    std::string out;
-    for (ssize_t n; (n = ::read(c.output, buf, sizeof buf)) > 0;) out.append(buf, size_t(n));
-    ::close(c.output);
-    int status = 0;
-    ::waitpid(c.pid, &status, 0);
-    if (!WIFEXITED(status) || WEXITSTATUS(status) != 0)
-      throw std::runtime_error("ssh-keygen failed to make the host key " + host_key + ": " + out);
+    const Finished f = run_to_end({keygen, "-q", "-t", "ed25519", "-N", "", "-C", "tensorbox host key", "-f", host_key},
+                                  base_env, user, ws.ssh);
+    if (!f.ok())
+      throw std::runtime_error("ssh-keygen failed to make the host key " + host_key + " (" + f.how() + "): " + f.output);
   }
   const std::string keys_path = ws.ssh + "/authorized_keys";
   {

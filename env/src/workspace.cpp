@@ -1,11 +1,9 @@
 #include "workspace.h"
 
 #include <sys/stat.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
 #include <algorithm>
-#include <cerrno>
 #include <cstring>
 #include <filesystem>
 #include <fstream>
@@ -124,24 +122,13 @@ void run_hooks(const std::string& dir, const ServiceUser* user, const std::strin
     log().info("supervisor", "running start hook " + h.string(), {{"hook", h.string()}});
     env["TENSORBOX_WORKSPACE"] = cwd;
     try {
-      Child c = spawn({h.string()}, env, user ? *user : self, cwd);
-      std::string buf;
-      char chunk[4096];
-      ssize_t n;
-      while ((n = ::read(c.output, chunk, sizeof chunk)) > 0 || (n < 0 && errno == EINTR))
-        if (n > 0) buf.append(chunk, size_t(n));
-      ::close(c.output);
-      int status = 0;
-      ::waitpid(c.pid, &status, 0);
+      const Finished f = run_to_end({h.string()}, env, user ? *user : self, cwd);
       size_t start = 0;
-      for (size_t nl; (nl = buf.find('\n', start)) != std::string::npos; start = nl + 1)
-        log().info(component, buf.substr(start, nl - start), {{"stream", "output"}});
-      if (start < buf.size()) log().info(component, buf.substr(start), {{"stream", "output"}});
-      if (!WIFEXITED(status) || WEXITSTATUS(status) != 0)
-        log().error("supervisor", "start hook " + h.string() + " failed (" +
-                                      (WIFEXITED(status) ? "exit code " + std::to_string(WEXITSTATUS(status))
-                                                         : "signal " + std::to_string(WTERMSIG(status))) +
-                                      "); start-up continues",
+      for (size_t nl; (nl = f.output.find('\n', start)) != std::string::npos; start = nl + 1)
+        log().info(component, f.output.substr(start, nl - start), {{"stream", "output"}});
+      if (start < f.output.size()) log().info(component, f.output.substr(start), {{"stream", "output"}});
+      if (!f.ok())
+        log().error("supervisor", "start hook " + h.string() + " failed (" + f.how() + "); start-up continues",
                     {{"hook", h.string()}});
     } catch (const std::exception& e) {
       log().error("supervisor", "cannot run start hook " + h.string() + ": " + e.what());
