@@ -8,7 +8,6 @@
 #include <fstream>
 #include <iostream>
 #include <nlohmann/json.hpp>
-#include <regex>
 #include <set>
 #include <sstream>
 
@@ -199,17 +198,19 @@ void check_python(Report& r, const DoctorOptions& o) {
   json drift = json::array();
   int locked = 0;
   if (in) {
-    const std::regex pin(R"(^([A-Za-z0-9_.\-]+)==([^ \\;]+))");
+    // Pins are "name==version \" lines (hashes and comments follow on their own lines).
     std::string line;
-    std::smatch m;
-    while (std::getline(in, line))
-      if (std::regex_search(line, m, pin)) {
-        ++locked;
-        const std::string name = normalize(m[1]), want = m[2];
-        const auto it = installed.find(name);
-        if (it == installed.end() || it->second != want)
-          drift.push_back({{"package", name}, {"locked", want}, {"installed", it == installed.end() ? json() : json(it->second)}});
-      }
+    while (std::getline(in, line)) {
+      const auto eq = line.find("==");
+      if (line.empty() || !std::isalnum(static_cast<unsigned char>(line[0])) || eq == std::string::npos) continue;
+      const auto end = line.find_first_of(" \\;", eq + 2);
+      ++locked;
+      const std::string name = normalize(line.substr(0, eq));
+      const std::string want = line.substr(eq + 2, end == std::string::npos ? std::string::npos : end - eq - 2);
+      const auto it = installed.find(name);
+      if (it == installed.end() || it->second != want)
+        drift.push_back({{"package", name}, {"locked", want}, {"installed", it == installed.end() ? json() : json(it->second)}});
+    }
   }
   r.j["python"] = {{"interpreter", o.python}, {"executable", info["executable"]}, {"version", info["version"]},
                    {"tensorbox", info["tensorbox"]}, {"lock_file", lock}, {"locked_packages", locked},

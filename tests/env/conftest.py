@@ -20,7 +20,8 @@ import urllib.request
 import pytest
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
-TENSORBOX = os.path.join(ROOT, "build", "release", "env", "tensorbox")
+# TB_TENSORBOX runs the suite against another build (scripts/test: the ASan+UBSan one as well).
+TENSORBOX = os.environ.get("TB_TENSORBOX") or os.path.join(ROOT, "build", "release", "env", "tensorbox")
 ENV_PYTHON = os.path.join(ROOT, ".venv-env", "bin", "python")
 
 
@@ -140,6 +141,16 @@ class Up:
     def log(self):
         with open(self.log_path) as f:
             return [json.loads(line) for line in f if line.strip()]
+
+    def wait_log(self, predicate, timeout=10):
+        """The log entries matching `predicate`, once there is one (the supervisor logs an event
+        right after it acts, so a client may see the effect first)."""
+        deadline = time.time() + timeout
+        while True:
+            found = [e for e in self.log() if predicate(e)]
+            if found or time.time() > deadline:
+                return found
+            time.sleep(0.05)
 
     def log_text(self):
         with open(self.log_path) as f:

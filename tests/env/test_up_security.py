@@ -37,6 +37,7 @@ def test_allow_from_refuses_and_logs_other_source_addresses(up):
     for port in (u.port, u.health_port):
         got = connect_from("127.0.0.2", port)
         assert isinstance(got, ConnectionResetError) or got == b"", got
+    u.wait_log(lambda e: e["msg"].startswith("connection refused") and e["fields"]["service"] == "health")
     refused = [e for e in u.log() if e["msg"].startswith("connection refused")]
     assert {e["fields"]["service"] for e in refused} == {"jupyter", "health"}
     assert all(e["fields"]["peer"] == "127.0.0.2" for e in refused)
@@ -164,7 +165,7 @@ def test_ssh_is_key_only_and_keeps_its_host_key(up, base):
     assert root.returncode == 255 and "Permission denied" in root.stderr, root.stderr
     other = ssh(key, user, ssh_port, source="127.0.0.2")
     assert other.returncode == 255, other
-    assert any(e["msg"].startswith("connection refused") and e["fields"]["service"] == "sshd" for e in u.log())
+    assert u.wait_log(lambda e: e["msg"].startswith("connection refused") and e["fields"]["service"] == "sshd")
     host_key = open(os.path.join(ws, ".tensorbox", "ssh", "ssh_host_ed25519_key.pub")).read()
     u.stop()
     u2 = up(*args, workspace=ws)
