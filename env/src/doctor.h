@@ -13,7 +13,7 @@ namespace tb::env {
 
 struct DoctorOptions {
   bool json = false;
-  std::string python = "python3";
+  std::string python;  // main: default_python()
   std::string lock;  // default: the installed (or source tree's) env/requirements.lock
   std::string workspace = "./workspace";
   std::string user;

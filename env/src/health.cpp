@@ -150,6 +150,20 @@ std::string render_metrics(const HealthSources& src) {
   return w.str();
 }
 
+int healthcheck(int port, const std::string& path) {
+  httplib::Client cli("127.0.0.1", port);
+  cli.set_connection_timeout(2);
+  cli.set_read_timeout(3);
+  auto res = cli.Get(path.c_str());
+  if (!res) {
+    std::fprintf(stderr, "tensorbox healthcheck: GET http://127.0.0.1:%d%s: %s\n", port, path.c_str(),
+                 httplib::to_string(res.error()).c_str());
+    return 1;
+  }
+  std::fputs(res->body.c_str(), stdout);
+  return res->status == 200 ? 0 : 1;
+}
+
 HealthServer::HealthServer(HealthSources src) : src_(std::move(src)), server_(std::make_unique<httplib::Server>()) {
   server_->Get("/healthz", [this](const httplib::Request&, httplib::Response& res) {
     const double up = std::chrono::duration<double>(std::chrono::steady_clock::now() - src_.started).count();

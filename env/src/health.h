@@ -34,6 +34,9 @@ struct HealthSources {
 
 std::string render_metrics(const HealthSources& src);
 
+// `tensorbox healthcheck`: GET http://127.0.0.1:<port><path>; prints the answer, returns 0 on 200.
+int healthcheck(int port, const std::string& path);
+
 class HealthServer {
  public:
   explicit HealthServer(HealthSources src);

@@ -5,6 +5,8 @@
 #include <iostream>
 
 #include "doctor.h"
+#include "health.h"
+#include "process.h"
 #include "supervisor.h"
 #include "up.h"
 
@@ -27,17 +29,23 @@ int main(int argc, char** argv) {
   up_cmd->add_option("--ssh-port", up.ssh_port, "sshd's port")->envname("TENSORBOX_SSH_PORT")->capture_default_str();
   up_cmd->add_option("--authorized-keys", up.authorized_keys, "Public keys allowed to log in over ssh")->envname("TENSORBOX_AUTHORIZED_KEYS");
   up_cmd->add_option("--log-file", up.log_file, "Also append the JSON log lines to this file")->envname("TENSORBOX_LOG_FILE");
-  up_cmd->add_option("--python", up.python, "Python interpreter with jupyterlab, ipykernel and tensorbox")->envname("TENSORBOX_PYTHON")->capture_default_str();
+  up_cmd->add_option("--python", up.python, "Python interpreter with jupyterlab, ipykernel and tensorbox (default: the python3 next to this command, else python3 on PATH)")->envname("TENSORBOX_PYTHON");
   up_cmd->add_option("--hooks-dir", up.hooks_dir, "System start hooks (run before the workspace's .tensorbox/start.d)")->envname("TENSORBOX_HOOKS_DIR")->capture_default_str();
   up_cmd->add_option("--notebooks", up.notebooks, "Example notebooks copied into a new workspace")->envname("TENSORBOX_NOTEBOOKS");
 
   tb::env::DoctorOptions doc;
   auto* doc_cmd = app.add_subcommand("doctor", "Check CPU, memory, GPU, Python packages and the workspace; print fixes");
   doc_cmd->add_flag("--json", doc.json, "Print the report as JSON");
-  doc_cmd->add_option("--python", doc.python, "Python interpreter to check")->envname("TENSORBOX_PYTHON")->capture_default_str();
+  doc_cmd->add_option("--python", doc.python, "Python interpreter to check (default as for up)")->envname("TENSORBOX_PYTHON");
   doc_cmd->add_option("--lock", doc.lock, "Lock file to compare the Python packages with")->envname("TENSORBOX_LOCK");
   doc_cmd->add_option("--workspace", doc.workspace, "Workspace to check")->envname("TENSORBOX_WORKSPACE")->capture_default_str();
   doc_cmd->add_option("--user", doc.user, "Service user to check the workspace for")->envname("TENSORBOX_USER");
+
+  int check_port = 8889;
+  std::string check_path = "/readyz";
+  auto* check_cmd = app.add_subcommand("healthcheck", "GET http://127.0.0.1:PORT/readyz of a running `tensorbox up`; exit 0 when it answers 200 (the image's HEALTHCHECK)");
+  check_cmd->add_option("--port", check_port, "The health port")->envname("TENSORBOX_HEALTH_PORT")->capture_default_str();
+  check_cmd->add_option("--path", check_path, "/readyz or /healthz")->capture_default_str();
 
   app.add_subcommand("version", "Print the version")->callback([] { std::cout << "tensorbox " << TB_VERSION << "\n"; });
 
@@ -47,7 +55,10 @@ int main(int argc, char** argv) {
     const int rc = app.exit(e);
     return rc == 0 ? 0 : tb::env::exit_usage;
   }
+  if (up.python.empty()) up.python = tb::env::default_python();
+  if (doc.python.empty()) doc.python = tb::env::default_python();
   if (up_cmd->parsed()) return tb::env::up(up);
   if (doc_cmd->parsed()) return tb::env::doctor(doc);
+  if (check_cmd->parsed()) return tb::env::healthcheck(check_port, check_path);
   return 0;
 }

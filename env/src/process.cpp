@@ -230,6 +230,16 @@ std::string find_executable(const std::string& name) {
   return "";
 }
 
+std::string default_python() {
+  std::error_code ec;
+  const auto exe = std::filesystem::read_symlink("/proc/self/exe", ec);
+  if (!ec) {
+    const auto next_to_us = exe.parent_path() / "python3";
+    if (::access(next_to_us.c_str(), X_OK) == 0) return next_to_us.string();
+  }
+  return "python3";
+}
+
 std::vector<pid_t> descendants(pid_t root) { return tree(read_all_stats(), root); }
 
 int chown_to(const std::string& path, const ServiceUser& user, bool recursive) {

@@ -52,6 +52,10 @@ Finished run_to_end(const std::vector<std::string>& argv, const std::map<std::st
 // The absolute path of an executable given as a path or a name on $PATH; "" when there is none.
 std::string find_executable(const std::string& name);
 
+// The interpreter of the environment this command was installed into (the python3 next to it in a
+// venv's bin/), else "python3" from PATH.
+std::string default_python();
+
 // CPU seconds (user + system) and resident bytes of a process and all its descendants.
 struct Usage {
   double cpu_seconds = 0;

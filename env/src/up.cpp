@@ -34,8 +34,13 @@ std::map<std::string, std::string> child_environment(const ServiceUser& user, co
     if (k.rfind("TENSORBOX_", 0) == 0 || k == "JUPYTER_TOKEN" || k == "JUPYTER_PASSWORD") continue;
     env[k] = kv.substr(eq + 1);
   }
-  env["HOME"] = user.home.empty() || !std::filesystem::is_directory(user.home) ? workspace : user.home;
-  if (!user.name.empty()) env["USER"] = env["LOGNAME"] = user.name;
+  // A uid without a passwd entry (docker run --user 12345) or a read-only home (--read-only)
+  // gets the workspace as its home: whatever a tool writes to ~ is then kept with the work.
+  const bool home_ok = !user.home.empty() && std::filesystem::is_directory(user.home) &&
+                       writability_problem(user.home, user).empty();
+  env["HOME"] = home_ok ? user.home : workspace;
+  // Python's getpass.getuser() (Jupyter) reads these before the passwd file.
+  env["USER"] = env["LOGNAME"] = user.name.empty() ? std::to_string(user.uid) : user.name;
   env["SHELL"] = "/bin/bash";
   std::string path = env.count("PATH") ? env["PATH"] : "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
   // Terminals and `!pip` in notebooks should find the environment's own tools first.

@@ -25,7 +25,7 @@ struct UpOptions {
   bool ssh = false;
   std::string authorized_keys;
   std::string log_file;
-  std::string python = "python3";  // the interpreter that has jupyterlab, ipykernel and tensorbox
+  std::string python;  // the interpreter that has jupyterlab, ipykernel and tensorbox (main: default_python())
   std::string hooks_dir = "/etc/tensorbox/start.d";
   std::string notebooks;      // where first-start notebooks come from (default: the installed examples)
 };

@@ -106,6 +106,13 @@ def test_readyz_before_jupyter_answers_and_healthz(up):
     u.wait_ready()
     status, body = http(u.health("/readyz"))
     assert status == 200 and json.loads(body)["ready"] is True
+    # `tensorbox healthcheck` (the image's HEALTHCHECK, which has no curl) says the same.
+    from conftest import TENSORBOX
+    ok = subprocess.run([TENSORBOX, "healthcheck", "--port", str(u.health_port)], capture_output=True, text=True)
+    assert ok.returncode == 0 and json.loads(ok.stdout)["ready"] is True
+    u.stop()
+    down = subprocess.run([TENSORBOX, "healthcheck", "--port", str(u.health_port)], capture_output=True, text=True)
+    assert down.returncode == 1 and "Connection" in down.stderr
 
 
 def test_killed_jupyter_is_restarted_and_counted(up):
