@@ -150,6 +150,24 @@ std::string render_metrics(const HealthSources& src) {
   return w.str();
 }
 
+void announce_ports(const std::string& runtime_dir, int port, int health_port) {
+  const std::string path = runtime_dir + "/tensorbox-up.json", tmp = path + ".tmp";
+  {
+    std::ofstream out(tmp, std::ios::trunc);
+    out << nlohmann::json{{"pid", ::getpid()}, {"port", port}, {"health_port", health_port}}.dump() << "\n";
+  }
+  if (std::rename(tmp.c_str(), path.c_str()) != 0) log().warning("supervisor", "cannot write " + path);
+}
+
+int announced_health_port(const std::string& workspace) {
+  std::ifstream in(workspace + "/.tensorbox/runtime/tensorbox-up.json");
+  try {
+    if (in) return nlohmann::json::parse(in).at("health_port").get<int>();
+  } catch (const std::exception&) {
+  }
+  return 8889;
+}
+
 int healthcheck(int port, const std::string& path) {
   httplib::Client cli("127.0.0.1", port);
   cli.set_connection_timeout(2);

@@ -34,6 +34,12 @@ struct HealthSources {
 
 std::string render_metrics(const HealthSources& src);
 
+// `tensorbox up` announces its ports in <workspace>/.tensorbox/runtime/tensorbox-up.json, so that
+// `tensorbox healthcheck` (the image's HEALTHCHECK) finds a custom --health-port by itself.
+void announce_ports(const std::string& runtime_dir, int port, int health_port);
+// The health port announced for `workspace`, or 8889 when there is none.
+int announced_health_port(const std::string& workspace);
+
 // `tensorbox healthcheck`: GET http://127.0.0.1:<port><path>; prints the answer, returns 0 on 200.
 int healthcheck(int port, const std::string& path);
 

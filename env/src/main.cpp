@@ -33,6 +33,11 @@ int main(int argc, char** argv) {
   up_cmd->add_option("--hooks-dir", up.hooks_dir, "System start hooks (run before the workspace's .tensorbox/start.d)")->envname("TENSORBOX_HOOKS_DIR")->capture_default_str();
   up_cmd->add_option("--notebooks", up.notebooks, "Example notebooks copied into a new workspace")->envname("TENSORBOX_NOTEBOOKS");
 
+  // A flag given twice takes the last value, as `docker run IMAGE --ip 127.0.0.1` expects when the
+  // image's entrypoint already says `--ip 0.0.0.0`.
+  for (CLI::Option* opt : up_cmd->get_options())
+    if (opt->get_type_size() > 0) opt->multi_option_policy(CLI::MultiOptionPolicy::TakeLast);
+
   tb::env::DoctorOptions doc;
   auto* doc_cmd = app.add_subcommand("doctor", "Check CPU, memory, GPU, Python packages and the workspace; print fixes");
   doc_cmd->add_flag("--json", doc.json, "Print the report as JSON");
@@ -41,10 +46,11 @@ int main(int argc, char** argv) {
   doc_cmd->add_option("--workspace", doc.workspace, "Workspace to check")->envname("TENSORBOX_WORKSPACE")->capture_default_str();
   doc_cmd->add_option("--user", doc.user, "Service user to check the workspace for")->envname("TENSORBOX_USER");
 
-  int check_port = 8889;
-  std::string check_path = "/readyz";
+  int check_port = 0;
+  std::string check_path = "/readyz", check_workspace = "./workspace";
   auto* check_cmd = app.add_subcommand("healthcheck", "GET http://127.0.0.1:PORT/readyz of a running `tensorbox up`; exit 0 when it answers 200 (the image's HEALTHCHECK)");
-  check_cmd->add_option("--port", check_port, "The health port")->envname("TENSORBOX_HEALTH_PORT")->capture_default_str();
+  check_cmd->add_option("--port", check_port, "The health port (default: the one the running `tensorbox up` of --workspace announced, else 8889)")->envname("TENSORBOX_HEALTH_PORT");
+  check_cmd->add_option("--workspace", check_workspace, "Workspace of the running `tensorbox up`")->envname("TENSORBOX_WORKSPACE")->capture_default_str();
   check_cmd->add_option("--path", check_path, "/readyz or /healthz")->capture_default_str();
 
   app.add_subcommand("version", "Print the version")->callback([] { std::cout << "tensorbox " << TB_VERSION << "\n"; });
@@ -59,6 +65,7 @@ int main(int argc, char** argv) {
   if (doc.python.empty()) doc.python = tb::env::default_python();
   if (up_cmd->parsed()) return tb::env::up(up);
   if (doc_cmd->parsed()) return tb::env::doctor(doc);
-  if (check_cmd->parsed()) return tb::env::healthcheck(check_port, check_path);
+  if (check_cmd->parsed())
+    return tb::env::healthcheck(check_port > 0 ? check_port : tb::env::announced_health_port(check_workspace), check_path);
   return 0;
 }

@@ -124,6 +124,7 @@ int up(const UpOptions& o) {
     relay("health", health_fd, health_private);
     if (o.ssh) relay("sshd", ssh_fd, ssh_private);
     health.serve();
+    announce_ports(ws.runtime, o.port, o.health_port);
 
     const std::string origin = "http://" + browser_host(o.ip) + ":" + std::to_string(o.port);
     log().info("supervisor", "tensorbox up", {{"workspace", ws.root}, {"ip", o.ip}, {"port", o.port},

@@ -10,42 +10,18 @@ import os
 import re
 import shutil
 import signal
-import socket
 import subprocess
 import tempfile
 import time
-import urllib.error
-import urllib.request
 
 import pytest
+
+from netutil import free_port, http  # noqa: F401  (the tests import them from here)
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 # TB_TENSORBOX runs the suite against another build (scripts/test: the ASan+UBSan one as well).
 TENSORBOX = os.environ.get("TB_TENSORBOX") or os.path.join(ROOT, "build", "release", "env", "tensorbox")
 ENV_PYTHON = os.path.join(ROOT, ".venv-env", "bin", "python")
-
-
-def free_port():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def http(url, token=None, method="GET", body=None, source=None, timeout=10):
-    """(status, body text) of a request; status 0 when the connection failed."""
-    headers = {"Authorization": "token " + token} if token else {}
-    data = None
-    if body is not None:
-        data = json.dumps(body).encode()
-        headers["Content-Type"] = "application/json"
-    req = urllib.request.Request(url, data=data, headers=headers, method=method)
-    try:
-        with urllib.request.urlopen(req, timeout=timeout) as r:
-            return r.status, r.read().decode()
-    except urllib.error.HTTPError as e:
-        return e.code, e.read().decode()
-    except (urllib.error.URLError, ConnectionError, OSError):
-        return 0, ""
 
 
 def parse_prometheus(text):

@@ -5,7 +5,7 @@ import uuid
 
 import websocket  # websocket-client
 
-from conftest import http
+from netutil import http
 
 
 class Kernel:

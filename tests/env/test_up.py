@@ -110,6 +110,11 @@ def test_readyz_before_jupyter_answers_and_healthz(up):
     from conftest import TENSORBOX
     ok = subprocess.run([TENSORBOX, "healthcheck", "--port", str(u.health_port)], capture_output=True, text=True)
     assert ok.returncode == 0 and json.loads(ok.stdout)["ready"] is True
+    # Without --port it finds the health port `up` announced in the workspace (a custom
+    # --health-port cannot break the image's HEALTHCHECK).
+    found = subprocess.run([TENSORBOX, "healthcheck", "--workspace", u.workspace], capture_output=True, text=True,
+                           env={k: v for k, v in os.environ.items() if not k.startswith("TENSORBOX_")})
+    assert found.returncode == 0, found.stderr
     u.stop()
     down = subprocess.run([TENSORBOX, "healthcheck", "--port", str(u.health_port)], capture_output=True, text=True)
     assert down.returncode == 1 and "Connection" in down.stderr
