@@ -281,8 +281,15 @@ void print_text(const Report& r) {
               << (j["workspace"]["exists"].get<bool>() ? (j["workspace"]["writable"].get<bool>() ? " (writable by uid " : " (NOT writable by uid ")
                                                        : " (not created yet; uid ")
               << j["workspace"]["service_uid"] << ")\n";
-  std::cout << "Manifest   " << (j["manifest"].is_null() ? "none (not running in the tensorbox image)" : "/etc/tensorbox/manifest.json") << "\n";
-  if (!j["manifest"].is_null()) std::cout << j["manifest"].dump(2) << "\n";
+  const json& m = j["manifest"];
+  if (m.is_null()) {
+    std::cout << "Manifest   none (not running in the tensorbox image)\n";
+  } else {
+    std::cout << "Manifest   /etc/tensorbox/manifest.json: image " << m.value("version", "?") << " (revision "
+              << m.value("revision", "?").substr(0, 12) << "), base " << m.value("base", "?") << " "
+              << m.value("base_digest", "?") << ", " << m["os_packages"].size() << " OS and "
+              << m["python_packages"].size() << " Python packages (--json lists them)\n";
+  }
   if (r.problems.empty()) {
     std::cout << "\nNo problems found.\n";
     return;

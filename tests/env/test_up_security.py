@@ -37,7 +37,9 @@ def test_allow_from_refuses_and_logs_other_source_addresses(up):
     for port in (u.port, u.health_port):
         got = connect_from("127.0.0.2", port)
         assert isinstance(got, ConnectionResetError) or got == b"", got
-    u.wait_log(lambda e: e["msg"].startswith("connection refused") and e["fields"]["service"] == "health")
+    # Each relay logs from its own thread, after it closed the connection: wait for both lines.
+    for service in ("jupyter", "health"):
+        u.wait_log(lambda e: e["msg"].startswith("connection refused") and e["fields"]["service"] == service)
     refused = [e for e in u.log() if e["msg"].startswith("connection refused")]
     assert {e["fields"]["service"] for e in refused} == {"jupyter", "health"}
     assert all(e["fields"]["peer"] == "127.0.0.2" for e in refused)
