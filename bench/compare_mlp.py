@@ -97,6 +97,9 @@ def main():
                 "tb": statistics.median(x["samples_per_s"] for x in tb),
                 "tb_spread": (min(x["samples_per_s"] for x in tb), max(x["samples_per_s"] for x in tb)),
                 "share": statistics.median(x["step_gflops"] / x["sgemm_peak_gflops"] for x in tb),
+                "roofline": statistics.median(x["roofline_share"] for x in tb),
+                "bw": statistics.median(x["triad_gbps"] for x in tb),
+                "dram": statistics.median(x["triad_dram_gbps"] for x in tb),
                 "peak": statistics.median(x["sgemm_peak_gflops"] for x in tb),
                 "fma": statistics.median(x["fma_peak_gflops_per_core"] for x in tb),
                 "peers": {k: (statistics.median(v), min(v), max(v)) for k, v in got.items()},
@@ -105,7 +108,8 @@ def main():
             row["pt_spread"] = row["peers"]["pt"][1:] if "pt" in row["peers"] else None
             rows.append(row)
             print(f"threads={threads} batch={batch:4d}: tensorbox {row['tb']:8.0f} samples/s "
-                  f"({row['share'] * 100:4.1f}% of sgemm peak {row['peak']:.0f} GFLOP/s)"
+                  f"({row['share'] * 100:4.1f}% of sgemm peak {row['peak']:.0f} GFLOP/s, "
+                  f"{row['roofline'] * 100:.0f}% of the roofline floor; triad {row['bw']:.0f} GB/s in cache, {row['dram']:.0f} from DRAM)"
                   + "".join(f", {label} {row['peers'][k][0]:.0f} ({row['tb'] / row['peers'][k][0]:.2f}x)"
                             for k, label, _ in peers), flush=True)
     by = {(r["threads"], r["batch"]): r for r in rows}
@@ -137,18 +141,27 @@ def write_md(a, rows, meta):
         "- Share of peak: training-step GEMM FLOPs (3.27 MFLOP/sample) per second over oneDNN sgemm at",
         "  1024x1024x1024 measured in the same process. FMA peak of one core (register-only float32 FMA",
         f"  loop on the SIMD target in use): {statistics.median(r['fma'] for r in rows):.0f} GFLOP/s.",
+        "- Share of the roofline floor: the time one sample would take at the machine's limits, measured in",
+        "  the same process (its GEMM FLOPs at that sgemm speed, plus its share of the step's Adam traffic,",
+        "  7 x 4 bytes per parameter, at the STREAM-triad bandwidth over arrays of the parameter count, the",
+        "  cache level the optimizer state lives in), over the time it took: 100% is running at the floor,",
+        "  and a little above 100% means the simple floor model is pessimistic, not that the limits were beaten.",
+        "  Triad bandwidth by thread count (in cache / from DRAM): " + ", ".join(
+            f"{t} thread(s) {statistics.median(r['bw'] for r in rows if r['threads'] == t):.0f} / "
+            f"{statistics.median(r['dram'] for r in rows if r['threads'] == t):.0f} GB/s"
+            for t in sorted({r['threads'] for r in rows})) + ".",
         "",
         "Samples/s; the ratio columns are tensorbox over each peer.",
         "",
         "| threads | batch | tensorbox | " + " | ".join(label for _, label in meta["peers"]) + " | "
-        + " | ".join("tb / " + label for _, label in meta["peers"]) + " | share of sgemm peak |",
-        "|" + "---:|" * (4 + 2 * len(meta["peers"])),
+        + " | ".join("tb / " + label for _, label in meta["peers"]) + " | share of sgemm peak | share of roofline floor |",
+        "|" + "---:|" * (5 + 2 * len(meta["peers"])),
     ]
     for r in rows:
         cells = [f"{r['peers'][k][0]:.0f} ({r['peers'][k][1]:.0f}-{r['peers'][k][2]:.0f})" for k, _ in meta["peers"]]
         ratios = [f"{r['tb'] / r['peers'][k][0]:.2f}x" for k, _ in meta["peers"]]
         lines.append(f"| {r['threads']} | {r['batch']} | {r['tb']:.0f} ({r['tb_spread'][0]:.0f}-{r['tb_spread'][1]:.0f}) | "
-                     + " | ".join(cells + ratios) + f" | {r['share'] * 100:.1f}% of {r['peak']:.0f} GFLOP/s |")
+                     + " | ".join(cells + ratios) + f" | {r['share'] * 100:.1f}% of {r['peak']:.0f} GFLOP/s | {r['roofline'] * 100:.0f}% |")
     by = {(r["threads"], r["batch"]): r for r in rows}
     if (1, 128) in by and (2, 128) in by:
         lines += ["", f"2 threads vs 1 thread at batch 128 (tensorbox): {by[(2, 128)]['tb'] / by[(1, 128)]['tb']:.2f}x."]

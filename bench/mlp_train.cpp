@@ -7,6 +7,7 @@
 #include <cstdio>
 #include <cstdlib>
 #include <string>
+#include <vector>
 
 #include "tensorbox/kernels/cpu/matmul.h"
 #include "tensorbox/kernels/cpu/simd.h"
@@ -35,6 +36,23 @@ double sgemm_gflops(int64_t M, int64_t K, int64_t N, bool ta, bool tb) {
     best = std::min(best, seconds_since(t0) / reps);
   }
   return 2.0 * double(M) * double(K) * double(N) / best / 1e9;
+}
+
+// Memory bandwidth in GB/s: STREAM's triad a = b + s*c over three arrays of n floats, counted as
+// STREAM counts it (12 bytes per element), on the engine's thread count; best of several passes
+// after one that faults the pages in. n = 32M (384 MB) measures DRAM; n = the model's parameter
+// count measures the cache level the optimizer's state really streams from (3 x 3.3 MB here).
+double triad_gbps(int threads, int64_t n) {
+  std::vector<float> a(size_t(n), 0.0f), b(size_t(n), 1.0f), c(size_t(n), 2.0f);
+  const int passes = int(std::max<int64_t>(5, (int64_t(1) << 28) / n));
+  double best = 1e30;
+  for (int pass = 0; pass <= passes; ++pass) {
+    const auto t0 = Clock::now();
+#pragma omp parallel for num_threads(threads) schedule(static)
+    for (int64_t i = 0; i < n; ++i) a[size_t(i)] = b[size_t(i)] + 3.0f * c[size_t(i)];
+    if (pass > 0) best = std::min(best, seconds_since(t0));
+  }
+  return 12.0 * double(n) / best / 1e9;
 }
 
 }  // namespace
@@ -83,11 +101,18 @@ int main(int argc, char** argv) {
   const double fma_peak = kernels::cpu::simd::fma_peak_gflops();  // one core
   const double fwd = sgemm_gflops(batch, 784, 1024, false, false);
   const double wgrad = sgemm_gflops(784, batch, 1024, true, false);
+  const double params = 784.0 * 1024 + 1024 + 1024.0 * 10 + 10;
+  const double dram = triad_gbps(threads, int64_t(32) << 20);
+  const double bandwidth = triad_gbps(threads, int64_t(params));
+  // The roofline floor of one sample: its GEMM FLOPs at the measured sgemm speed, plus its share of
+  // the step's Adam traffic (read var, m, v, gradient; write var, m, v: 7 x 4 bytes per parameter)
+  // at the measured bandwidth. Everything else (activations, the loss) is left out: a floor.
+  const double floor_s = flops_per_sample / (peak * 1e9) + params * 7 * 4 / double(batch) / (bandwidth * 1e9);
   std::printf("{\"system\": \"tensorbox\", \"batch_size\": %lld, \"threads\": %d, \"samples_per_s\": %.1f, "
               "\"epoch_s\": %.3f, \"final_loss\": %.4f, \"step_gflops\": %.1f, \"sgemm_peak_gflops\": %.1f, "
               "\"sgemm_fwd_gflops\": %.1f, \"sgemm_wgrad_gflops\": %.1f, \"fma_peak_gflops_per_core\": %.1f, \"onednn\": \"%s\", "
-              "\"policy\": \"%s\"}\n",
+              "\"policy\": \"%s\", \"triad_dram_gbps\": %.1f, \"triad_gbps\": %.1f, \"roofline_share\": %.3f}\n",
               (long long)batch, threads, sps, secs / epochs, h->history["loss"].back(), sps * flops_per_sample / 1e9,
-              peak, fwd, wgrad, fma_peak, kernels::cpu::onednn_info().c_str(), policy.c_str());
+              peak, fwd, wgrad, fma_peak, kernels::cpu::onednn_info().c_str(), policy.c_str(), dram, bandwidth, floor_s * sps);
   return 0;
 }
