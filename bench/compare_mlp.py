@@ -67,6 +67,15 @@ def main():
         peers.append(("pt", "PyTorch eager", lambda b, t: [a.python, os.path.join(ROOT, "bench", "torch_mlp.py"),
                                                             "--batch-size", str(b), "--threads", str(t),
                                                             "--samples", str(a.samples)]))
+        # torch.compile when it works here (inductor needs a C++ compiler; a tiny run tells).
+        probe = subprocess.run([a.python, os.path.join(ROOT, "bench", "torch_mlp.py"), "--compile", "--samples", "256",
+                                "--batch-size", "64"], capture_output=True, text=True)
+        if probe.returncode == 0:
+            peers.append(("pt_compile", "PyTorch compile",
+                          lambda b, t: [a.python, os.path.join(ROOT, "bench", "torch_mlp.py"), "--compile",
+                                        "--batch-size", str(b), "--threads", str(t), "--samples", str(a.samples)]))
+        else:
+            print("torch.compile does not work here: skipped (" + (probe.stderr.strip().splitlines() or ["?"])[-1] + ")")
     else:
         print(f"PyTorch is not importable by {a.python}: skipped (pip install torch, then pass --python)")
     if importable(a.tf_python, "tensorflow"):
@@ -88,7 +97,7 @@ def main():
                 for key, _, cmd in peers:
                     q = run(cmd(batch, threads), threads)
                     got[key].append(q["samples_per_s"])
-                    if key == "pt":
+                    if key.startswith("pt"):
                         meta["torch"] = f"{q['torch']} (Adam {q['adam']})"
                     else:
                         meta["tensorflow"] = q["tensorflow"]

@@ -24,14 +24,16 @@ def main():
     p.add_argument("--samples", type=int, default=60000)
     p.add_argument("--mode", choices=["default", "eager", "xla"], default="default")
     p.add_argument("--mnist", default=mnist_idx.DEFAULT_DIR)
+    p.add_argument("--policy", choices=["float32", "mixed_bfloat16", "mixed_float16"], default="float32")
     a = p.parse_args()
     import tensorflow as tf
+    tf.keras.mixed_precision.set_global_policy(a.policy)
     tf.config.threading.set_intra_op_parallelism_threads(a.threads)
     tf.config.threading.set_inter_op_parallelism_threads(1)
     tf.keras.utils.set_random_seed(1)
     x, y = mnist_idx.train_set(a.mnist, a.samples)
     model = tf.keras.Sequential([tf.keras.layers.Dense(1024, activation="relu", input_shape=(784,)),
-                                 tf.keras.layers.Dense(10)])
+                                 tf.keras.layers.Dense(10, dtype="float32")])  # the guide's float32 output
     model.compile(optimizer=tf.keras.optimizers.Adam(1e-3),
                   loss=tf.keras.losses.SparseCategoricalCrossentropy(from_logits=True), metrics=["accuracy"],
                   run_eagerly=a.mode == "eager", jit_compile=a.mode == "xla")
@@ -44,7 +46,8 @@ def main():
     secs = time.perf_counter() - t0
     print(json.dumps({"system": "tensorflow-" + a.mode, "batch_size": a.batch_size, "threads": a.threads,
                       "samples_per_s": round(len(x) / secs, 1), "epoch_s": round(secs, 3),
-                      "final_loss": round(h.history["loss"][-1], 4), "tensorflow": tf.__version__}))
+                      "final_loss": round(h.history["loss"][-1], 4), "tensorflow": tf.__version__,
+                      "policy": a.policy}))
 
 
 if __name__ == "__main__":
