@@ -1,6 +1,7 @@
 """Runs code in a Jupyter kernel through the server's REST API and kernel WebSocket (the way
 JupyterLab does), so every byte passes through `tensorbox up`'s relay."""
 import json
+import os
 import uuid
 
 import websocket  # websocket-client
@@ -47,3 +48,20 @@ class Kernel:
 
     def close(self):
         self.ws.close()
+
+
+def run_notebook(kernel, path):
+    """Runs the code cells of the notebook at `path` in order; returns their printed text. Fails
+    the test at the first cell that raises."""
+    with open(path) as f:
+        cells = ["".join(c["source"]) for c in json.load(f)["cells"] if c["cell_type"] == "code"]
+    text = ""
+    for cell in cells:
+        out, error = kernel.execute(cell)
+        assert error is None, error + "\n" + out
+        text += out
+    return text
+
+
+SEED_NOTEBOOK = os.path.join(os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)))),
+                             "examples", "notebooks", "seed.ipynb")

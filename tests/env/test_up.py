@@ -6,16 +6,8 @@ import signal
 import subprocess
 import time
 
-import pytest
-
-from conftest import ROOT, alive, descendants, http, parse_prometheus, proc_uid
-from kernel import Kernel
-
-
-def notebook_code():
-    with open(os.path.join(ROOT, "examples", "notebooks", "seed.ipynb")) as f:
-        nb = json.load(f)
-    return ["".join(c["source"]) for c in nb["cells"] if c["cell_type"] == "code"]
+from conftest import alive, descendants, http, parse_prometheus, proc_uid
+from kernel import SEED_NOTEBOOK, Kernel, run_notebook
 
 
 def kernel_environ(u):
@@ -46,11 +38,7 @@ def test_jupyter_auth_notebook_training_metrics_and_user(up):
     # The reference notebook runs in a kernel of this Jupyter and trains.
     kernel = Kernel(u)
     try:
-        text = ""
-        for cell in notebook_code():
-            out, error = kernel.execute(cell)
-            assert error is None, error + "\n" + out
-            text += out
+        text = run_notebook(kernel, SEED_NOTEBOOK)
     finally:
         kernel.close()
     accuracy = float(text.split("test accuracy:")[1].split()[0])

@@ -3,16 +3,10 @@ notebook trained inside it, work kept on the host, unprivileged and hardened, ex
 inheritance, and stopped cleanly."""
 import json
 import os
-import subprocess
 import time
 
-from conftest import IMAGE, ROOT, http, podman
-from kernel import Kernel
-
-
-def notebook_cells():
-    with open(os.path.join(ROOT, "examples", "notebooks", "seed.ipynb")) as f:
-        return ["".join(c["source"]) for c in json.load(f)["cells"] if c["cell_type"] == "code"]
+from conftest import ROOT, http, podman
+from kernel import SEED_NOTEBOOK, Kernel, run_notebook
 
 
 def test_runs_healthy_trains_the_notebook_keeps_work_and_stops_cleanly(image, container, host_dir):
@@ -27,11 +21,7 @@ def test_runs_healthy_trains_the_notebook_keeps_work_and_stops_cleanly(image, co
     # The reference notebook trains inside the container, in a kernel of its Jupyter.
     kernel = Kernel(c)
     try:
-        out = ""
-        for cell in notebook_cells():
-            text, error = kernel.execute(cell)
-            assert error is None, error + "\n" + text
-            out += text
+        out = run_notebook(kernel, SEED_NOTEBOOK)
         # Work saved from the kernel lands in /workspace.
         _, error = kernel.execute("open('/workspace/result.txt', 'w').write('kept\\n')")
         assert error is None
