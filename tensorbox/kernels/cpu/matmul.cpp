@@ -1,5 +1,6 @@
 #include "tensorbox/kernels/cpu/matmul.h"
 
+#include <algorithm>
 #include <cmath>
 #include <mutex>
 #include <string>
@@ -9,6 +10,7 @@
 
 #include "tensorbox/core/threading.h"
 #include "tensorbox/kernels/cpu/elementwise.h"
+#include "tensorbox/kernels/cpu/simd.h"
 
 namespace tb::kernels::cpu {
 namespace {
@@ -159,6 +161,20 @@ bool native_bf16_gemm() {
   return ok;
 }
 
+namespace {
+
+Tensor activation(const Tensor& c, Epilogue epilogue) {
+  switch (epilogue) {
+    case Epilogue::relu: return unary(UnaryOp::relu, c);
+    case Epilogue::sigmoid: return unary(UnaryOp::sigmoid, c);
+    case Epilogue::tanh: return unary(UnaryOp::tanh, c);
+    case Epilogue::none: break;
+  }
+  return c;
+}
+
+}  // namespace
+
 Tensor matmul(const Tensor& a, const Tensor& b, bool ta, bool tb, const Tensor* bias,
               Epilogue epilogue) {
   ensure_runtime_initialized();
@@ -178,6 +194,22 @@ Tensor matmul(const Tensor& a, const Tensor& b, bool ta, bool tb, const Tensor* 
   if (c.size() == 0) return c;
   if (g.K == 0) {
     c = Tensor::zeros(c.shape(), c.dtype());
+  } else if (a.dtype() == DType::float32 && g.M == 1 && g.batch.empty() && !tb && g.K * g.N >= 16384) {
+    // One row (batch-1 inference) is a GEMV bound by streaming the weights: oneDNN's GEMM reads
+    // them at about half the speed of a plain row-by-row stream (105 vs 54 us for 784x1024 on one
+    // core). Threads take column blocks. a's K values are contiguous with or without ta.
+    const float* x = static_cast<const float*>(a.raw_data());
+    const float* w = static_cast<const float*>(b.raw_data());
+    const float* bv = bias ? static_cast<const float*>(bias->raw_data()) : nullptr;
+    float* y = static_cast<float*>(c.raw_data());
+    const int64_t blocks = std::max<int64_t>(1, std::min<int64_t>(get_num_threads(), g.N / 256));
+    const int64_t per = (g.N / blocks + 63) / 64 * 64;
+#pragma omp parallel for schedule(static) if (blocks > 1)
+    for (int64_t i = 0; i < blocks; ++i) {
+      const int64_t n0 = std::min(g.N, i * per), n1 = std::min(g.N, n0 + per);
+      if (n1 > n0) simd::gemv_f32(x, w + n0, g.N, bv ? bv + n0 : nullptr, y + n0, g.K, n1 - n0);
+    }
+    return activation(c, epilogue);
   } else if (a.dtype() == DType::float32 || a.dtype() == DType::bfloat16) {
     const std::string key = cache_key(g, ta, tb, a.dtype(), bias != nullptr, epilogue);
     std::shared_ptr<CachedPrimitive> p;
@@ -212,13 +244,7 @@ Tensor matmul(const Tensor& a, const Tensor& b, bool ta, bool tb, const Tensor* 
   }
   // Epilogue for the non-oneDNN path (and K == 0): bias add then activation.
   if (bias) c = binary(BinaryOp::add, c, *bias);
-  switch (epilogue) {
-    case Epilogue::relu: return unary(UnaryOp::relu, c);
-    case Epilogue::sigmoid: return unary(UnaryOp::sigmoid, c);
-    case Epilogue::tanh: return unary(UnaryOp::tanh, c);
-    case Epilogue::none: break;
-  }
-  return c;
+  return activation(c, epilogue);
 }
 
 std::string onednn_info() {

@@ -276,6 +276,36 @@ void BF16ToF32(const uint16_t* x, float* y, int64_t n) {
 }
 
 // True when no element is Inf or NaN: the largest exponent field seen is below all-ones.
+// y[0:n] = bias + x[0:K] @ W[0:K, 0:n] (row stride ldw): W is streamed row by row, four rows at a
+// time, so every element is read once, sequentially, while y stays in L1.
+void GemvF32(const float* x, const float* W, int64_t ldw, const float* bias, float* y, int64_t K, int64_t n) {
+  const DF d;
+  const int64_t L = int64_t(hn::Lanes(d)), nv = n / L * L;
+  for (int64_t j = 0; j < nv; j += L) hn::StoreU(bias ? hn::LoadU(d, bias + j) : hn::Zero(d), d, y + j);
+  for (int64_t j = nv; j < n; ++j) y[j] = bias ? bias[j] : 0.0f;
+  int64_t k = 0;
+  for (; k + 4 <= K; k += 4) {
+    const auto x0 = hn::Set(d, x[k]), x1 = hn::Set(d, x[k + 1]), x2 = hn::Set(d, x[k + 2]), x3 = hn::Set(d, x[k + 3]);
+    const float* w0 = W + k * ldw;
+    const float *w1 = w0 + ldw, *w2 = w1 + ldw, *w3 = w2 + ldw;
+    for (int64_t j = 0; j < nv; j += L) {
+      auto acc = hn::LoadU(d, y + j);
+      acc = hn::MulAdd(x0, hn::LoadU(d, w0 + j), acc);
+      acc = hn::MulAdd(x1, hn::LoadU(d, w1 + j), acc);
+      acc = hn::MulAdd(x2, hn::LoadU(d, w2 + j), acc);
+      acc = hn::MulAdd(x3, hn::LoadU(d, w3 + j), acc);
+      hn::StoreU(acc, d, y + j);
+    }
+    for (int64_t j = nv; j < n; ++j) y[j] += x[k] * w0[j] + x[k + 1] * w1[j] + x[k + 2] * w2[j] + x[k + 3] * w3[j];
+  }
+  for (; k < K; ++k) {
+    const auto xk = hn::Set(d, x[k]);
+    const float* w = W + k * ldw;
+    for (int64_t j = 0; j < nv; j += L) hn::StoreU(hn::MulAdd(xk, hn::LoadU(d, w + j), hn::LoadU(d, y + j)), d, y + j);
+    for (int64_t j = nv; j < n; ++j) y[j] += x[k] * w[j];
+  }
+}
+
 bool AllFiniteF32(const float* x, int64_t n) {
   const DF d;
   const hn::RebindToUnsigned<DF> du;
@@ -332,6 +362,7 @@ HWY_EXPORT(SgdF32);
 HWY_EXPORT(FmaPeakGflops);
 HWY_EXPORT(TargetName);
 HWY_EXPORT(AllFiniteF32);
+HWY_EXPORT(GemvF32);
 HWY_EXPORT(F32ToF16);
 HWY_EXPORT(F16ToF32);
 HWY_EXPORT(F32ToBF16);
@@ -359,6 +390,10 @@ void adam_f32(float* var, float* m, float* v, float* vhat, const float* g, int64
 void sgd_f32(float* var, float* mom, const float* g, int64_t n, float lr, float momentum,
              bool nesterov) {
   HWY_DYNAMIC_DISPATCH(SgdF32)(var, mom, g, n, lr, momentum, nesterov);
+}
+
+void gemv_f32(const float* x, const float* w, int64_t ldw, const float* bias, float* y, int64_t k, int64_t n) {
+  HWY_DYNAMIC_DISPATCH(GemvF32)(x, w, ldw, bias, y, k, n);
 }
 
 bool all_finite_f32(const float* x, int64_t n) { return HWY_DYNAMIC_DISPATCH(AllFiniteF32)(x, n); }

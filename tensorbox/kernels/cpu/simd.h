@@ -28,6 +28,9 @@ void sgd_f32(float* var, float* mom, const float* g, int64_t n, float lr, float 
 
 // No Inf and no NaN among x[0..n) (the loss-scale check of mixed precision).
 bool all_finite_f32(const float* x, int64_t n);
+// y[0:n] = bias[0:n] (or 0) + x[0:k] @ w, w a k x n block with row stride ldw: the one-row matmul
+// (batch-1 inference), streamed row by row.
+void gemv_f32(const float* x, const float* w, int64_t ldw, const float* bias, float* y, int64_t k, int64_t n);
 // float32 <-> float16 / bfloat16 bit patterns, round to nearest even, NaN kept quiet: exactly
 // what tb::float16 / tb::bfloat16 do one value at a time, a vector at a time.
 void f32_to_f16(const float* x, uint16_t* y, int64_t n);
