@@ -18,8 +18,6 @@
 #include "tensorbox/kernels/cpu/simd.h"
 #include "workspace.h"
 
-extern char** environ;
-
 namespace fs = std::filesystem;
 using nlohmann::json;
 
@@ -168,13 +166,8 @@ void check_python(Report& r, const DoctorOptions& o) {
   std::string out;
   const std::string python = find_executable(o.python);
   if (!python.empty()) {
-    std::map<std::string, std::string> env;
-    for (char** e = environ; *e; ++e) {
-      const std::string kv = *e;
-      if (const auto eq = kv.find('='); eq != std::string::npos) env[kv.substr(0, eq)] = kv.substr(eq + 1);
-    }
     try {
-      out = run_to_end({python, "-c", script}, env, ServiceUser{::geteuid(), ::getegid(), "", "", false}, "/").output;
+      out = run_to_end({python, "-c", script}, current_environment(), current_user(), "/").output;
     } catch (const std::exception& e) {
       out = e.what();
     }

@@ -73,18 +73,22 @@ std::string render_metrics(const HealthSources& src) {
   for (const auto& s : services) w.sample("tensorbox_service_given_up", "service=\"" + s.name + "\"", s.given_up ? 1 : 0);
 
   // CPU and memory of each service's process tree (Jupyter's includes its kernels).
+  // The supervisor's own share is its whole tree less its services' trees.
   std::vector<std::pair<std::string, Usage>> usage{{"supervisor", {}}};
   {
-    const Usage all = process_tree_usage(::getpid());
-    Usage children;
+    std::vector<pid_t> roots{::getpid()};
     for (const auto& s : services)
-      if (s.pid > 0) {
-        const Usage u = process_tree_usage(s.pid);
-        usage.push_back({s.name, u});
-        children.cpu_seconds += u.cpu_seconds;
-        children.rss_bytes += u.rss_bytes;
-      }
-    usage[0].second = {all.cpu_seconds - children.cpu_seconds, all.rss_bytes - children.rss_bytes};
+      if (s.pid > 0) roots.push_back(s.pid);
+    const std::vector<Usage> trees = process_tree_usage(roots);
+    Usage own = trees[0];
+    for (size_t i = 1; i < trees.size(); ++i) {
+      own.cpu_seconds -= trees[i].cpu_seconds;
+      own.rss_bytes -= trees[i].rss_bytes;
+    }
+    usage[0].second = own;
+    size_t i = 1;
+    for (const auto& s : services)
+      if (s.pid > 0) usage.push_back({s.name, trees[i++]});
   }
   w.family("tensorbox_process_cpu_seconds_total", "counter", "User+system CPU seconds of the service's processes.");
   for (const auto& [n, u] : usage) w.sample("tensorbox_process_cpu_seconds_total", "service=\"" + n + "\"", u.cpu_seconds);

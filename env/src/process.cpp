@@ -16,6 +16,8 @@
 #include <sstream>
 #include <stdexcept>
 
+extern char** environ;
+
 namespace tb::env {
 
 namespace {
@@ -80,17 +82,11 @@ Child spawn(const std::vector<std::string>& argv, const std::map<std::string, st
   cargv.push_back(nullptr);
   for (auto& e : env_strings) cenv.push_back(e.data());
   cenv.push_back(nullptr);
-  std::string path = argv.at(0);
-  if (path.find('/') == std::string::npos) {
-    const auto it = env.find("PATH");
-    std::stringstream dirs(it == env.end() ? "/usr/local/bin:/usr/bin:/bin" : it->second);
-    std::string dir;
-    while (std::getline(dirs, dir, ':'))
-      if (::access((dir + "/" + path).c_str(), X_OK) == 0) {
-        path = dir + "/" + path;
-        break;
-      }
-  }
+  // A bare name is looked up on the child's PATH; when nothing is found exec reports it.
+  const auto env_path = env.find("PATH");
+  std::string path = find_executable(argv.at(0), env_path == env.end() ? "/usr/local/bin:/usr/bin:/bin"
+                                                                        : env_path->second.c_str());
+  if (path.empty()) path = argv.at(0);
   const std::string exec_error = "exec " + path + ": ";
   int pipefd[2];
   if (::pipe2(pipefd, O_CLOEXEC) != 0) throw std::runtime_error(std::string("pipe: ") + std::strerror(errno));
@@ -183,17 +179,21 @@ std::vector<pid_t> tree(const std::map<pid_t, ProcStat>& all, pid_t root) {
 
 }  // namespace
 
-Usage process_tree_usage(pid_t root) {
+std::vector<Usage> process_tree_usage(const std::vector<pid_t>& roots) {
   const auto all = read_all_stats();
-  Usage u;
-  auto pids = tree(all, root);
-  pids.push_back(root);
-  for (pid_t p : pids)
-    if (auto it = all.find(p); it != all.end()) {
-      u.cpu_seconds += it->second.cpu;
-      u.rss_bytes += it->second.rss;
-    }
-  return u;
+  std::vector<Usage> out;
+  for (pid_t root : roots) {
+    Usage u;
+    auto pids = tree(all, root);
+    pids.push_back(root);
+    for (pid_t p : pids)
+      if (auto it = all.find(p); it != all.end()) {
+        u.cpu_seconds += it->second.cpu;
+        u.rss_bytes += it->second.rss;
+      }
+    out.push_back(u);
+  }
+  return out;
 }
 
 Finished run_to_end(const std::vector<std::string>& argv, const std::map<std::string, std::string>& env,
@@ -216,13 +216,24 @@ std::string Finished::how() const {
   return "signal " + std::to_string(WTERMSIG(status)) + " (" + strsignal(WTERMSIG(status)) + ")";
 }
 
-std::string find_executable(const std::string& name) {
+std::map<std::string, std::string> current_environment() {
+  std::map<std::string, std::string> env;
+  for (char** e = environ; *e; ++e) {
+    const std::string kv = *e;
+    if (const auto eq = kv.find('='); eq != std::string::npos) env[kv.substr(0, eq)] = kv.substr(eq + 1);
+  }
+  return env;
+}
+
+ServiceUser current_user() { return {::geteuid(), ::getegid(), "", "", false}; }
+
+std::string find_executable(const std::string& name, const char* search_path) {
   if (name.find('/') != std::string::npos) {
     if (::access(name.c_str(), X_OK) != 0) return "";
     std::error_code ec;
     return std::filesystem::absolute(name, ec).lexically_normal().string();  // not canonical: a venv's python is a symlink that must stay one
   }
-  const char* path = std::getenv("PATH");
+  const char* path = search_path ? search_path : std::getenv("PATH");
   std::stringstream dirs(path ? path : "/usr/local/bin:/usr/bin:/bin");
   std::string dir;
   while (std::getline(dirs, dir, ':'))

@@ -49,19 +49,25 @@ struct Finished {
 Finished run_to_end(const std::vector<std::string>& argv, const std::map<std::string, std::string>& env,
                     const ServiceUser& user, const std::string& cwd);
 
-// The absolute path of an executable given as a path or a name on $PATH; "" when there is none.
-std::string find_executable(const std::string& name);
+// The absolute path of an executable given as a path or a name on `search_path` (default:
+// $PATH); "" when there is none.
+std::string find_executable(const std::string& name, const char* search_path = nullptr);
+// This process's environment as a map (what children start from).
+std::map<std::string, std::string> current_environment();
+// The user this process runs as, for running something without switching user.
+ServiceUser current_user();
 
 // The interpreter of the environment this command was installed into (the python3 next to it in a
 // venv's bin/), else "python3" from PATH.
 std::string default_python();
 
-// CPU seconds (user + system) and resident bytes of a process and all its descendants.
+// CPU seconds (user + system) and resident bytes of a process and all its descendants, for each
+// root, from one reading of /proc.
 struct Usage {
   double cpu_seconds = 0;
   double rss_bytes = 0;
 };
-Usage process_tree_usage(pid_t root);
+std::vector<Usage> process_tree_usage(const std::vector<pid_t>& roots);
 // The pids of all descendants of `root` (children, grandchildren, ...), from /proc.
 std::vector<pid_t> descendants(pid_t root);
 

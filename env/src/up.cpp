@@ -15,8 +15,6 @@
 #include "supervisor.h"
 #include "workspace.h"
 
-extern char** environ;
-
 namespace tb::env {
 
 namespace {
@@ -25,15 +23,10 @@ namespace {
 // (TENSORBOX_*) and any secret a user may have put there by habit, plus who the user is.
 std::map<std::string, std::string> child_environment(const ServiceUser& user, const std::string& python,
                                                      const std::string& workspace) {
-  std::map<std::string, std::string> env;
-  for (char** e = environ; *e; ++e) {
-    const std::string kv = *e;
-    const auto eq = kv.find('=');
-    if (eq == std::string::npos) continue;
-    const std::string k = kv.substr(0, eq);
-    if (k.rfind("TENSORBOX_", 0) == 0 || k == "JUPYTER_TOKEN" || k == "JUPYTER_PASSWORD") continue;
-    env[k] = kv.substr(eq + 1);
-  }
+  std::map<std::string, std::string> env = current_environment();
+  std::erase_if(env, [](const auto& kv) {
+    return kv.first.rfind("TENSORBOX_", 0) == 0 || kv.first == "JUPYTER_TOKEN" || kv.first == "JUPYTER_PASSWORD";
+  });
   // A uid without a passwd entry (docker run --user 12345) or a read-only home (--read-only)
   // gets the workspace as its home: whatever a tool writes to ~ is then kept with the work.
   const bool home_ok = !user.home.empty() && std::filesystem::is_directory(user.home) &&

@@ -116,7 +116,7 @@ void run_hooks(const std::string& dir, const ServiceUser* user, const std::strin
   for (const auto& e : fs::directory_iterator(dir, ec))
     if (e.is_regular_file() && ::access(e.path().c_str(), X_OK) == 0) hooks.push_back(e.path());
   std::sort(hooks.begin(), hooks.end());
-  ServiceUser self{::geteuid(), ::getegid(), "", "", false};
+  const ServiceUser self = current_user();
   for (const auto& h : hooks) {
     const std::string component = "hook:" + h.filename().string();
     log().info("supervisor", "running start hook " + h.string(), {{"hook", h.string()}});

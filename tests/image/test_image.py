@@ -3,7 +3,6 @@ notebook trained inside it, work kept on the host, unprivileged and hardened, ex
 inheritance, and stopped cleanly."""
 import json
 import os
-import time
 
 from conftest import ROOT, http, podman
 from kernel import SEED_NOTEBOOK, Kernel, run_notebook
@@ -35,10 +34,9 @@ def test_runs_healthy_trains_the_notebook_keeps_work_and_stops_cleanly(image, co
                   " for p in os.listdir('/proc') if p.isdigit()}))").stdout
     assert json.loads(uids) == [1000], uids
 
-    # `podman stop` (SIGTERM) ends it within 10 s, and it exits 0.
-    t0 = time.time()
+    # `podman stop -t 10` sends SIGTERM and SIGKILLs after 10 s (exit code 137): exit code 0 says
+    # the container ended on SIGTERM within the 10 s.
     podman("stop", "-t", "10", c.name)
-    assert time.time() - t0 < 10
     assert podman("inspect", "--format", "{{.State.ExitCode}}", c.name).stdout.strip() == "0"
     c.remove()
     # The work is on the host after the container is gone.
