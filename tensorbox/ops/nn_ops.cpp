@@ -7,6 +7,7 @@
 #include "tensorbox/kernels/cpu/reduce.h"
 #include "tensorbox/kernels/cpu/softmax.h"
 #include "tensorbox/ops/array_ops.h"
+#include "tensorbox/ops/epilogue.h"
 #include "tensorbox/ops/math_ops.h"
 #include "tensorbox/ops/op.h"
 #include "tensorbox/ops/reduce_ops.h"
@@ -37,15 +38,6 @@ void check_matmul(const Tensor& a, const Tensor& b, bool ta, bool tb, const char
                                  a.shape().to_string() + " and " + b.shape().to_string() +
                                  " cannot be broadcast");
   }
-}
-
-k::Epilogue epilogue_of(const std::string& act, const std::string& layer) {
-  if (act.empty() || act == "linear") return k::Epilogue::none;
-  if (act == "relu") return k::Epilogue::relu;
-  if (act == "sigmoid") return k::Epilogue::sigmoid;
-  if (act == "tanh") return k::Epilogue::tanh;
-  throw ValueError("Layer '" + layer + "': activation '" + act +
-                   "' cannot be fused into dense; apply it after (valid: linear, relu, sigmoid, tanh)");
 }
 
 Tensor matmul_grad_a(const Tensor& g, const Tensor& b, bool ta, bool tb) {
@@ -97,14 +89,7 @@ Tensor dense(const Tensor& x_in, const Tensor& kernel, const Tensor& bias,
     std::vector<Tensor> inputs{x_in, kernel};
     if (bias.defined()) inputs.push_back(bias);
     record("Dense", inputs, {y}, [x, xs = x_in.shape(), kernel, y, ep, has_bias = bias.defined()](const Grads& g) {
-      Tensor gz = g[0].reshape({-1, kernel.dim(1)});
-      const Tensor y2 = y.reshape({-1, kernel.dim(1)});
-      switch (ep) {
-        case k::Epilogue::relu: gz = k::binary(k::BinaryOp::relu_grad, gz, y2); break;
-        case k::Epilogue::sigmoid: gz = k::binary(k::BinaryOp::sigmoid_grad, gz, y2); break;
-        case k::Epilogue::tanh: gz = k::binary(k::BinaryOp::tanh_grad, gz, y2); break;
-        case k::Epilogue::none: break;
-      }
+      const Tensor gz = epilogue_grad(ep, g[0].reshape({-1, kernel.dim(1)}), y.reshape({-1, kernel.dim(1)}));
       Grads out{input_needs_gradient(0) ? k::matmul(gz, kernel, false, true).reshape(xs) : Tensor(),
                 input_needs_gradient(1) ? k::matmul(x, gz, true, false) : Tensor()};
       if (has_bias) out.push_back(input_needs_gradient(2) ? k::reduce(k::ReduceOp::sum, gz, {0}, false) : Tensor());

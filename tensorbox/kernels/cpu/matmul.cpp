@@ -2,32 +2,18 @@
 
 #include <algorithm>
 #include <cmath>
-#include <mutex>
 #include <string>
 #include <unordered_map>
 
-#include <oneapi/dnnl/dnnl.hpp>
-
 #include "tensorbox/core/threading.h"
 #include "tensorbox/kernels/cpu/elementwise.h"
+#include "tensorbox/kernels/cpu/onednn.h"
 #include "tensorbox/kernels/cpu/simd.h"
 
 namespace tb::kernels::cpu {
 namespace {
 
-dnnl::engine& engine() {
-  static dnnl::engine e(dnnl::engine::kind::cpu, 0);
-  return e;
-}
-
-dnnl::memory::data_type dnnl_type(DType t) {
-  switch (t) {
-    case DType::float32: return dnnl::memory::data_type::f32;
-    case DType::bfloat16: return dnnl::memory::data_type::bf16;
-    case DType::float16: return dnnl::memory::data_type::f16;
-    default: throw InternalError("no oneDNN type for " + std::string(dtype_name(t)));
-  }
-}
+using onednn::engine;
 
 struct Geometry {
   std::vector<int64_t> batch;  // broadcast batch dims of the output
@@ -66,16 +52,13 @@ dnnl::memory::desc operand_md(const std::vector<int64_t>& batch, int64_t rows, i
     strides[size_t(i)] = acc;
     acc *= dims[size_t(i)];
   }
-  return dnnl::memory::desc(dims, dnnl_type(t), strides);
+  return dnnl::memory::desc(dims, onednn::data_type(t), strides);
 }
 
 struct CachedPrimitive {
   dnnl::matmul::primitive_desc pd;
   dnnl::matmul prim;
 };
-
-std::mutex g_cache_mu;
-std::unordered_map<std::string, std::shared_ptr<CachedPrimitive>> g_cache;
 
 std::string cache_key(const Geometry& g, bool ta, bool tb, DType t, bool bias, Epilogue e) {
   std::string k;
@@ -97,7 +80,7 @@ CachedPrimitive make_primitive(const Geometry& g, bool ta, bool tb, DType t, boo
   bias_dims.back() = g.N;
   dnnl::memory::dims bias_strides(bias_dims.size(), g.N);
   bias_strides.back() = 1;
-  const auto bias_md = dnnl::memory::desc(bias_dims, dnnl_type(t), bias_strides);
+  const auto bias_md = dnnl::memory::desc(bias_dims, onednn::data_type(t), bias_strides);
   dnnl::primitive_attr attr;
   if (e != Epilogue::none) {
     dnnl::post_ops po;
@@ -212,28 +195,16 @@ Tensor matmul(const Tensor& a, const Tensor& b, bool ta, bool tb, const Tensor* 
     return activation(c, epilogue);
   } else if (a.dtype() == DType::float32 || a.dtype() == DType::bfloat16) {
     const std::string key = cache_key(g, ta, tb, a.dtype(), bias != nullptr, epilogue);
-    std::shared_ptr<CachedPrimitive> p;
-    {
-      std::lock_guard<std::mutex> lock(g_cache_mu);
-      auto& slot = g_cache[key];
-      if (!slot)
-        slot = std::make_shared<CachedPrimitive>(
-            make_primitive(g, ta, tb, a.dtype(), bias != nullptr, epilogue));
-      p = slot;
-    }
+    const auto p = onednn::cached<CachedPrimitive>("matmul|" + key, [&] {
+      return make_primitive(g, ta, tb, a.dtype(), bias != nullptr, epilogue);
+    });
     const auto& pd = p->pd;
     std::unordered_map<int, dnnl::memory> args{
-        {DNNL_ARG_SRC, dnnl::memory(pd.src_desc(), engine(), const_cast<void*>(a.raw_data()))},
-        {DNNL_ARG_WEIGHTS,
-         dnnl::memory(pd.weights_desc(), engine(), const_cast<void*>(b.raw_data()))},
-        {DNNL_ARG_DST, dnnl::memory(pd.dst_desc(), engine(), c.raw_data())}};
-    if (bias)
-      args[DNNL_ARG_BIAS] =
-          dnnl::memory(pd.bias_desc(), engine(), const_cast<void*>(bias->raw_data()));
-    // One stream per thread: creating a stream per call costs as much as a small GEMM.
-    thread_local dnnl::stream s(engine());
-    p->prim.execute(s, args);
-    s.wait();
+        {DNNL_ARG_SRC, onednn::memory(pd.src_desc(), a)},
+        {DNNL_ARG_WEIGHTS, onednn::memory(pd.weights_desc(), b)},
+        {DNNL_ARG_DST, onednn::memory(pd.dst_desc(), c)}};
+    if (bias) args[DNNL_ARG_BIAS] = onednn::memory(pd.bias_desc(), *bias);
+    onednn::execute(p->prim, args);
     return c;
   } else {
     visit_dtype(a.dtype(), [&](auto tag) {

@@ -1,0 +1,130 @@
+// The op test table's harness: an OpCase describes one op (shapes, dtypes, the op, an
+// independent double-precision reference); check_forward compares the op with the reference
+// for every dtype and shape set, check_gradient compares the tape's gradient with central
+// finite differences in float64 (or, for ops without a gradient, insists there is none).
+//
+//   class ConvTable : public ::testing::TestWithParam<OpCase> {};
+//   TEST_P(ConvTable, Forward) { tb::testing::check_forward(GetParam()); }
+#pragma once
+
+#include <functional>
+#include <random>
+#include <string>
+#include <vector>
+
+#include <gtest/gtest.h>
+
+#include "tensorbox/autodiff/gradient_tape.h"
+#include "tensorbox/ops/math_ops.h"
+#include "tensorbox/ops/reduce_ops.h"
+#include "tests/cpp/testing/reference.h"
+
+namespace tb::testing {
+
+using Inputs = std::vector<Tensor>;
+using RefOut = std::pair<Shape, std::vector<double>>;
+
+struct OpCase {
+  std::string name;
+  std::vector<std::vector<Shape>> shapes;
+  std::vector<DType> dtypes;
+  std::function<Tensor(const Inputs&)> op;
+  std::function<RefOut(const Inputs&)> ref;
+  double lo = -2, hi = 2;
+  bool away_from_zero = false;
+  bool check_grad = true;
+  // Builds inputs for a shape set and dtype when the default (random of that dtype) won't do.
+  std::function<Inputs(const std::vector<Shape>&, DType, std::mt19937&)> make{};
+  // Long float32 sums (reductions of 300x200 rows, GEMMs, convolutions) accumulate rounding.
+  double tolerance_scale = 1;
+};
+
+// Test listings show the op's name instead of the struct's bytes.
+inline void PrintTo(const OpCase& c, std::ostream* os) { *os << c.name; }
+
+inline Inputs make_inputs(const OpCase& c, const std::vector<Shape>& shapes, DType dt, std::mt19937& rng) {
+  if (c.make) return c.make(shapes, dt, rng);
+  Inputs in;
+  for (const Shape& s : shapes) in.push_back(random_tensor(s, dt, rng, c.lo, c.hi, c.away_from_zero));
+  return in;
+}
+
+inline void check_forward(const OpCase& c) {
+  std::mt19937 rng(1234);
+  for (DType dt : c.dtypes)
+    for (const auto& shapes : c.shapes) {
+      const Inputs in = make_inputs(c, shapes, dt, rng);
+      const Tensor got = c.op(in);
+      const RefOut want = c.ref(in);
+      const std::string what = c.name + " dtype=" + std::string(dtype_name(dt)) + " shape=" + shapes[0].to_string();
+      ASSERT_EQ(got.shape(), want.first) << what;
+      const double tol = is_floating(got.dtype()) ? tolerance(got.dtype()) : 0.0;
+      // Long float32 sums (reductions of 300x200 rows) accumulate rounding: allow their length.
+      expect_close(values(got), want.second, tol * c.tolerance_scale, what);
+      if (::testing::Test::HasFailure()) return;
+    }
+}
+
+inline void check_gradient(const OpCase& c) {
+  std::mt19937 rng(99);
+  if (!c.check_grad) {
+    // Ops without a gradient must not pretend to have one: the tape gives None (undefined),
+    // as TensorFlow does for comparisons, integer casts and argmax.
+    const Inputs in = make_inputs(c, c.shapes[0], DType::float64, rng);
+    GradientTape tape;
+    std::vector<Tensor> sources;
+    for (const Tensor& t : in)
+      if (is_floating(t.dtype())) {
+        tape.watch(t);
+        sources.push_back(t);
+      }
+    const Tensor y = ops::cast(c.op(in), DType::float64);
+    for (const Tensor& g : tape.gradient(ops::reduce_sum(y), sources)) EXPECT_FALSE(g.defined()) << c.name;
+    return;
+  }
+  for (const auto& shapes : c.shapes) {
+    int64_t total = 0;
+    for (const Shape& s : shapes) total += s.num_elements();
+    if (total > 300) continue;  // finite differences cost two forward passes per element
+    Inputs in = make_inputs(c, shapes, DType::float64, rng);
+    std::vector<Tensor> sources;
+    for (const Tensor& t : in)
+      if (t.dtype() == DType::float64 && t.size() > 0) sources.push_back(t);
+    if (sources.empty()) continue;
+    Tensor w;
+    auto loss_of = [&](const Inputs& xs) {
+      const Tensor y = c.op(xs);
+      if (!w.defined()) w = random_tensor(y.shape(), DType::float64, rng);
+      // Skip non-finite outputs (max of an empty row) by masking them out of the loss.
+      return ops::reduce_sum(ops::mul(y, w));
+    };
+    std::vector<Tensor> analytic;
+    {
+      GradientTape tape;
+      for (const Tensor& s : sources) tape.watch(s);
+      analytic = tape.gradient(loss_of(in), sources);
+    }
+    const double eps = 1e-6;
+    for (size_t k = 0; k < sources.size(); ++k) {
+      Tensor src = sources[k];
+      double* p = src.data<double>();
+      std::vector<double> numeric(size_t(src.size()));
+      for (int64_t j = 0; j < src.size(); ++j) {
+        const double orig = p[j];
+        p[j] = orig + eps;
+        const double lp = loss_of(in).item();
+        p[j] = orig - eps;
+        const double lm = loss_of(in).item();
+        p[j] = orig;
+        numeric[size_t(j)] = (lp - lm) / (2 * eps);
+      }
+      const std::string what = c.name + " d/dinput" + std::to_string(k) + " shape=" + src.shape().to_string();
+      ASSERT_TRUE(analytic[k].defined()) << what << ": no gradient";
+      ASSERT_EQ(analytic[k].shape(), src.shape()) << what;
+      expect_close(values(analytic[k]), numeric, 1e-5, what);
+      if (::testing::Test::HasFailure()) return;
+    }
+  }
+}
+
+}  // namespace tb::testing
