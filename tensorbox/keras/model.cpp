@@ -297,16 +297,29 @@ void Model::summary(std::ostream& out) const {
                      "calling the model on a batch of data.");
   const int line_length = 65;
   const int positions[3] = {29, 55, 65};
+  // Keras's print_row: a field wider than its column continues on the next line (breaking
+  // after "),"-like tokens when one is in the part that fits), e.g. "max_pooling2d (MaxPooling2D" + ")".
   auto row = [&](const std::string& a, const std::string& b, const std::string& c) {
-    std::string line = " " + a;  // Keras 2.9 indents every row by one space
-    const std::string fields[3] = {"", b, c};
-    for (int col = 1; col < 3; ++col) {
-      if (int(line.size()) < positions[col - 1]) line += std::string(size_t(positions[col - 1] - int(line.size())), ' ');
-      else line += "  ";
-      line += fields[col];
+    std::string left[3] = {a, b, c};
+    while (!left[0].empty() || !left[1].empty() || !left[2].empty()) {
+      std::string line;
+      for (int col = 0; col < 3; ++col) {
+        const int start = col ? positions[col - 1] : 0, space = col != 2 ? 2 : 0;
+        size_t cutoff = size_t(positions[col] - start - space);
+        std::string fit = left[col].substr(0, cutoff);
+        size_t best = std::string::npos;
+        for (const char* brk : {"),", "},", "],", "',"}) {
+          const size_t at = fit.find(brk);
+          if (at != std::string::npos) best = std::min(best, at + 2);
+        }
+        if (best != std::string::npos) fit = fit.substr(0, cutoff = best);
+        if (col == 0) line += " ";  // Keras 2.9 indents every row by one space
+        line += fit + std::string(size_t(space), ' ');
+        left[col] = left[col].size() > cutoff ? left[col].substr(cutoff) : "";
+        if (int(line.size()) < positions[col]) line += std::string(size_t(positions[col] - int(line.size())), ' ');
+      }
+      out << line << "\n";
     }
-    if (int(line.size()) < line_length) line += std::string(size_t(line_length - int(line.size())), ' ');
-    out << line << "\n";
   };
   out << "Model: \"" << name() << "\"\n" << std::string(line_length, '_') << "\n";
   row("Layer (type)", "Output Shape", "Param #");

@@ -168,11 +168,9 @@ class Dense(Layer):
     def __init__(self, units, activation=None, use_bias=True, kernel_initializer="glorot_uniform",
                  bias_initializer="zeros", kernel_regularizer=None, bias_regularizer=None, activity_regularizer=None,
                  kernel_constraint=None, bias_constraint=None, **kwargs):
-        for k, v in (("kernel_regularizer", kernel_regularizer), ("bias_regularizer", bias_regularizer),
-                     ("activity_regularizer", activity_regularizer), ("kernel_constraint", kernel_constraint),
-                     ("bias_constraint", bias_constraint)):
-            if v is not None:
-                raise NotImplementedError("tensorbox: Dense(%s=...) is not supported yet" % k)
+        _unsupported("Dense", kernel_regularizer=kernel_regularizer, bias_regularizer=bias_regularizer,
+                     activity_regularizer=activity_regularizer, kernel_constraint=kernel_constraint,
+                     bias_constraint=bias_constraint)
         units = int(units)
         if units <= 0:
             raise ValueError("Received an invalid value for `units`, expected a positive integer. Received: units=%s"
@@ -180,6 +178,132 @@ class Dense(Layer):
         self._build_impl("Dense", {"units": units, "activation": _activation_name(activation), "use_bias": bool(use_bias),
                                    "kernel_initializer": _initializer_config(kernel_initializer),
                                    "bias_initializer": _initializer_config(bias_initializer)}, kwargs)
+
+
+def _unsupported(layer, **kwargs):
+    for k, v in kwargs.items():
+        if v is not None:
+            raise NotImplementedError("tensorbox: %s(%s=...) is not supported yet" % (layer, k))
+
+
+def _tuple(value, rank, what):
+    """An int or a tuple of `rank` ints, as a list (Keras's conv_utils.normalize_tuple)."""
+    if isinstance(value, int):
+        return [value] * rank
+    try:
+        out = [int(v) for v in value]
+    except TypeError:
+        raise ValueError("The `%s` argument must be a tuple of %d integers. Received: %r" % (what, rank, value))
+    if len(out) != rank:
+        raise ValueError("The `%s` argument must be a tuple of %d integers. Received: %r" % (what, rank, value))
+    return out
+
+
+def _data_format(value):
+    if value is None:
+        return "channels_last"  # keras.backend.image_data_format()
+    value = value.lower()
+    if value not in ("channels_last", "channels_first"):
+        raise ValueError('The `data_format` argument must be one of "channels_first", "channels_last". Received: %s'
+                         % value)
+    return value
+
+
+class _Conv(Layer):
+    """Keras's Conv base: Conv1D and Conv2D differ only in rank and defaults."""
+    _rank = 2
+
+    def __init__(self, filters, kernel_size, strides=1, padding="valid", data_format=None, dilation_rate=1, groups=1,
+                 activation=None, use_bias=True, kernel_initializer="glorot_uniform", bias_initializer="zeros",
+                 kernel_regularizer=None, bias_regularizer=None, activity_regularizer=None, kernel_constraint=None,
+                 bias_constraint=None, **kwargs):
+        cls = type(self).__name__
+        _unsupported(cls, kernel_regularizer=kernel_regularizer, bias_regularizer=bias_regularizer,
+                     activity_regularizer=activity_regularizer, kernel_constraint=kernel_constraint,
+                     bias_constraint=bias_constraint)
+        r = self._rank
+        self._build_impl(cls, {"filters": int(filters), "kernel_size": _tuple(kernel_size, r, "kernel_size"),
+                               "strides": _tuple(strides, r, "strides"), "padding": str(padding).lower(),
+                               "data_format": _data_format(data_format),
+                               "dilation_rate": _tuple(dilation_rate, r, "dilation_rate"), "groups": int(groups),
+                               "activation": _activation_name(activation), "use_bias": bool(use_bias),
+                               "kernel_initializer": _initializer_config(kernel_initializer),
+                               "bias_initializer": _initializer_config(bias_initializer)}, kwargs)
+
+
+class Conv1D(_Conv):
+    _rank = 1
+
+
+class Conv2D(_Conv):
+    _rank = 2
+
+    def __init__(self, filters, kernel_size, strides=(1, 1), padding="valid", data_format=None, dilation_rate=(1, 1),
+                 groups=1, activation=None, use_bias=True, **kwargs):
+        super().__init__(filters, kernel_size, strides=strides, padding=padding, data_format=data_format,
+                         dilation_rate=dilation_rate, groups=groups, activation=activation, use_bias=use_bias,
+                         **kwargs)
+
+
+class _Pooling(Layer):
+    _rank = 2
+
+    def __init__(self, pool_size=2, strides=None, padding="valid", data_format=None, **kwargs):
+        r = self._rank
+        pool = _tuple(pool_size, r, "pool_size")
+        self._build_impl(type(self).__name__, {
+            "pool_size": pool, "padding": str(padding).lower(),
+            "strides": pool if strides is None else _tuple(strides, r, "strides"),
+            "data_format": _data_format(data_format)}, kwargs)
+
+
+class MaxPooling1D(_Pooling):
+    _rank = 1
+
+
+class _Pooling2D(_Pooling):
+    def __init__(self, pool_size=(2, 2), strides=None, padding="valid", data_format=None, **kwargs):
+        super().__init__(pool_size, strides, padding, data_format, **kwargs)
+
+
+class MaxPooling2D(_Pooling2D):
+    pass
+
+
+class AveragePooling1D(_Pooling):
+    _rank = 1
+
+
+class AveragePooling2D(_Pooling2D):
+    pass
+
+
+class _GlobalPooling(Layer):
+    def __init__(self, data_format=None, keepdims=False, **kwargs):
+        self._build_impl(type(self).__name__, {"data_format": _data_format(data_format), "keepdims": bool(keepdims)},
+                         kwargs)
+
+
+class GlobalAveragePooling1D(_GlobalPooling):
+    pass
+
+
+class GlobalAveragePooling2D(_GlobalPooling):
+    pass
+
+
+class GlobalMaxPooling1D(_GlobalPooling):
+    pass
+
+
+class GlobalMaxPooling2D(_GlobalPooling):
+    pass
+
+
+# Keras's short aliases.
+MaxPool1D, MaxPool2D, AvgPool1D, AvgPool2D = MaxPooling1D, MaxPooling2D, AveragePooling1D, AveragePooling2D
+GlobalAvgPool1D, GlobalAvgPool2D = GlobalAveragePooling1D, GlobalAveragePooling2D
+GlobalMaxPool1D, GlobalMaxPool2D = GlobalMaxPooling1D, GlobalMaxPooling2D
 
 
 class Activation(Layer):
@@ -244,7 +368,10 @@ def Input(shape=None, batch_size=None, name=None, dtype=None, sparse=None, tenso
     return KerasTensor(InputLayer(input_shape=shape, batch_size=batch_size, name=name, dtype=dtype))
 
 
-_LAYER_CLASSES = {c.__name__: c for c in (Dense, Activation, Dropout, Flatten, Reshape, InputLayer)}
+_LAYER_CLASSES = {c.__name__: c for c in (Dense, Activation, Dropout, Flatten, Reshape, InputLayer, Conv1D, Conv2D,
+                                          MaxPooling1D, MaxPooling2D, AveragePooling1D, AveragePooling2D,
+                                          GlobalAveragePooling1D, GlobalAveragePooling2D, GlobalMaxPooling1D,
+                                          GlobalMaxPooling2D)}
 
 
 def deserialize(config, custom_objects=None):

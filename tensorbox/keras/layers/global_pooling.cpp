@@ -1,0 +1,65 @@
+#include "tensorbox/keras/layers/global_pooling.h"
+
+#include <algorithm>
+
+#include "tensorbox/keras/config_reader.h"
+#include "tensorbox/keras/layers/conv.h"
+#include "tensorbox/ops/reduce_ops.h"
+
+namespace tb::keras::layers {
+
+GlobalPooling::GlobalPooling(const std::string& class_name, int rank, bool max, const GlobalPoolingOptions& o)
+    : Layer(class_name, base_options(o)), rank_(rank), max_(max), options_(o) {
+  if (o.data_format != "channels_last" && o.data_format != "channels_first")
+    throw ValueError("The `data_format` argument must be one of \"channels_first\", \"channels_last\". Received: " +
+                     o.data_format);
+}
+
+std::vector<int64_t> GlobalPooling::spatial_axes() const {
+  std::vector<int64_t> axes;
+  const int64_t first = options_.data_format == "channels_last" ? 1 : 2;
+  for (int i = 0; i < rank_; ++i) axes.push_back(first + i);
+  return axes;
+}
+
+Tensor GlobalPooling::call(const Tensor& x, bool) {
+  if (x.rank() != rank_ + 2)
+    throw ValueError("Input 0 of layer \"" + name() + "\" is incompatible with the layer: expected ndim=" +
+                     std::to_string(rank_ + 2) + ", found ndim=" + std::to_string(x.rank()) +
+                     ". Full shape received: " + x.shape().to_string());
+  return max_ ? ops::reduce_max(x, spatial_axes(), options_.keepdims) : ops::reduce_mean(x, spatial_axes(), options_.keepdims);
+}
+
+Shape GlobalPooling::compute_output_shape(const Shape& s) const {
+  std::vector<int64_t> d;
+  const auto axes = spatial_axes();
+  for (int64_t i = 0; i < s.rank(); ++i) {
+    const bool spatial = std::find(axes.begin(), axes.end(), i) != axes.end();
+    if (!spatial) d.push_back(s[i]);
+    else if (options_.keepdims) d.push_back(1);
+  }
+  return Shape(d);
+}
+
+nlohmann::ordered_json GlobalPooling::layer_config() const {
+  return {{"data_format", options_.data_format}, {"keepdims", options_.keepdims}};
+}
+
+GlobalPoolingOptions GlobalPooling::options_from_config(const nlohmann::ordered_json& c, const std::string& class_name) {
+  ConfigReader r(c, "layer " + class_name);
+  allow_base_keys(r);
+  const BaseOptions b = base_options_from_config(c);
+  GlobalPoolingOptions o{.input_shape = b.input_shape, .name = b.name, .trainable = b.trainable, .dtype = b.dtype};
+  if (r.has("data_format")) r.read("data_format", o.data_format);
+  else r.allow("data_format");
+  r.read("keepdims", o.keepdims);
+  r.finish();
+  return o;
+}
+
+TB_REGISTER_LAYER(GlobalAveragePooling1D);
+TB_REGISTER_LAYER(GlobalAveragePooling2D);
+TB_REGISTER_LAYER(GlobalMaxPooling1D);
+TB_REGISTER_LAYER(GlobalMaxPooling2D);
+
+}  // namespace tb::keras::layers
