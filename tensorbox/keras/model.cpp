@@ -57,6 +57,15 @@ void Model::check_xy(const Tensor& x, const Tensor& y, const char* what) const {
                      "); there is nothing to " + (std::string(what) == "fit" ? "train on" : "evaluate"));
 }
 
+std::vector<Variable> Model::weights() const {
+  std::vector<Variable> out;
+  for (const auto& l : layers()) {
+    const auto w = l->weights();
+    out.insert(out.end(), w.begin(), w.end());
+  }
+  return out;
+}
+
 std::vector<Variable> Model::trainable_weights() const {
   std::vector<Variable> out;
   if (!trainable()) return out;

@@ -8,7 +8,6 @@
 //   Tensor y = c(x);                                // x [N, 28, 28, 1] -> y [N, 26, 26, 32]
 #pragma once
 
-#include "tensorbox/keras/config_reader.h"
 #include "tensorbox/keras/layers/layer.h"
 
 namespace tb::keras::layers {
@@ -54,16 +53,5 @@ class Conv : public Layer {
   initializers::Initializer kernel_init_, bias_init_;
   Variable kernel_, bias_;
 };
-
-// A config value that Keras writes as an int or a tuple, as `rank` ints.
-std::vector<int64_t> normalize_tuple(const std::vector<int64_t>& value, int rank, const std::string& what,
-                                     const std::string& layer);
-// Reads an int-or-list key of a config.
-std::vector<int64_t> read_tuple(ConfigReader& r, const char* key, std::vector<int64_t> fallback);
-// Marks name, trainable, dtype and batch_input_shape as known to a layer's ConfigReader.
-void allow_base_keys(ConfigReader& r);
-// [N, C, spatial...] <-> [N, spatial..., C] (channels_first input runs channels_last inside).
-Tensor to_channels_last(const Tensor& x);
-Tensor to_channels_first(const Tensor& x);
 
 }  // namespace tb::keras::layers

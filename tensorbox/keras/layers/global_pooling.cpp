@@ -3,7 +3,7 @@
 #include <algorithm>
 
 #include "tensorbox/keras/config_reader.h"
-#include "tensorbox/keras/layers/conv.h"
+#include "tensorbox/keras/layers/layer_utils.h"
 #include "tensorbox/ops/reduce_ops.h"
 
 namespace tb::keras::layers {

@@ -41,8 +41,18 @@ std::shared_ptr<InputLayer> InputLayer::from_config(const nlohmann::ordered_json
   return std::make_shared<InputLayer>(b.input_shape, InputLayerOptions{b.name, b.dtype});
 }
 
-std::shared_ptr<InputLayer> Input(std::vector<int64_t> shape, const InputLayerOptions& o) {
-  return std::make_shared<InputLayer>(std::move(shape), o);
+KerasTensor InputLayer::output() {
+  if (auto node = node_.lock()) return KerasTensor(node, 0);
+  auto node = std::make_shared<Node>();
+  node->layer = shared_from_this();
+  node->output_shapes = {*batch_input_shape()};
+  node->output_dtypes = {dtype()};
+  node_ = node;
+  return KerasTensor(node, 0);
+}
+
+KerasTensor Input(std::vector<int64_t> shape, const InputLayerOptions& o) {
+  return std::make_shared<InputLayer>(std::move(shape), o)->output();
 }
 
 TB_REGISTER_LAYER(InputLayer);

@@ -1,8 +1,9 @@
 // InputLayer / Input: the entry point of a model, fixing the per-sample shape
-// (keras.layers.InputLayer, keras.Input). In a Sequential model it checks the shape of what
-// is fed in.
+// (keras.layers.InputLayer, keras.Input). keras.Input returns the layer's symbolic output, the
+// start of a functional model; in a Sequential model it checks the shape of what is fed in.
 //
-//   Sequential model({InputLayer({784}), Dense(10)});
+//   KerasTensor x = Input({784});
+//   Sequential model({Input({784}), Dense(10)});
 #pragma once
 
 #include "tensorbox/keras/layers/layer.h"
@@ -24,9 +25,15 @@ class InputLayer : public Layer {
   // Keras's InputLayer config has no "trainable" and its own key order.
   nlohmann::ordered_json get_config() const override;
   static std::shared_ptr<InputLayer> from_config(const nlohmann::ordered_json& config);
+  // The symbolic tensor this layer feeds in (one node per layer while anyone holds it; the
+  // layer must be owned by a shared_ptr).
+  KerasTensor output();
+
+ private:
+  std::weak_ptr<const Node> node_;  // weak: the node owns the layer, not the other way round
 };
 
-// keras.Input(shape): an InputLayer to put first in a Sequential model.
-std::shared_ptr<InputLayer> Input(std::vector<int64_t> shape, const InputLayerOptions& options = {});
+// keras.Input(shape): a new InputLayer's symbolic output.
+KerasTensor Input(std::vector<int64_t> shape, const InputLayerOptions& options = {});
 
 }  // namespace tb::keras::layers

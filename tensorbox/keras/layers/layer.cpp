@@ -34,7 +34,94 @@ Tensor Layer::operator()(const Tensor& inputs, bool training) {
   return call(x, training);
 }
 
+std::vector<Tensor> Layer::operator()(const std::vector<Tensor>& inputs, bool training) {
+  if (!takes_list()) {
+    if (inputs.size() != 1)
+      throw ValueError("Layer \"" + name_ + "\" expects 1 input(s), but it received " + std::to_string(inputs.size()) +
+                       " input tensors.");
+    return {(*this)(inputs[0], training)};
+  }
+  std::vector<Tensor> xs = inputs;
+  for (Tensor& x : xs)
+    if (is_floating(x.dtype()) && x.dtype() != compute_dtype()) x = ops::cast(x, compute_dtype());
+  if (!built_) {
+    std::vector<Shape> shapes;
+    for (const Tensor& x : xs) {
+      std::vector<int64_t> d = x.shape().dims();
+      if (!d.empty()) d[0] = -1;
+      shapes.emplace_back(d);
+    }
+    build_list(shapes);
+    built_ = true;
+  }
+  return call_list(xs, training);
+}
+
 void Layer::build(const Shape&) { built_ = true; }
+
+void Layer::build_list(const std::vector<Shape>& shapes) {
+  if (shapes.size() != 1)
+    throw ValueError("Layer \"" + name_ + "\" expects 1 input(s), but it received " + std::to_string(shapes.size()) +
+                     " input tensors.");
+  build(shapes[0]);
+}
+
+std::vector<Tensor> Layer::call_list(const std::vector<Tensor>& inputs, bool training) {
+  return (*this)(inputs, training);
+}
+
+std::vector<Shape> Layer::compute_output_shapes(const std::vector<Shape>& shapes) const {
+  if (shapes.size() != 1)
+    throw ValueError("Layer \"" + name_ + "\" expects 1 input(s), but it received " + std::to_string(shapes.size()) +
+                     " input tensors.");
+  return {compute_output_shape(shapes[0])};
+}
+
+KerasTensor Layer::operator()(const KerasTensor& input) { return (*this)(std::vector<KerasTensor>{input}); }
+
+KerasTensor Layer::operator()(const std::vector<KerasTensor>& inputs) {
+  const std::vector<KerasTensor> out = symbolic_call(inputs);
+  if (out.size() != 1)
+    throw ValueError("Layer \"" + name_ + "\" has " + std::to_string(out.size()) +
+                     " outputs; take them with symbolic_call()");
+  return out[0];
+}
+
+std::vector<KerasTensor> Layer::symbolic_call(const std::vector<KerasTensor>& inputs) {
+  std::shared_ptr<Layer> self = weak_from_this().lock();
+  if (!self)
+    throw ValueError("Layer \"" + name_ + "\" was called on a symbolic tensor but is not owned by a shared_ptr; "
+                     "create it with std::make_shared to use it in a functional model");
+  std::vector<Shape> shapes;
+  for (const KerasTensor& k : inputs) {
+    if (!k.defined()) throw ValueError("Layer \"" + name_ + "\" was called on an undefined KerasTensor");
+    shapes.push_back(k.shape());
+  }
+  if (!takes_list() && shapes.size() != 1)
+    throw ValueError("Layer \"" + name_ + "\" expects 1 input(s), but it received " + std::to_string(shapes.size()) +
+                     " input tensors.");
+  if (!built_) {
+    if (takes_list()) build_list(shapes);
+    else build(shapes[0]);
+    built_ = true;
+  }
+  auto node = std::make_shared<Node>();
+  node->layer = self;
+  node->inputs = inputs;
+  node->output_shapes = compute_output_shapes(shapes);
+  // Floating outputs come out in the layer's compute dtype; others keep the input's dtype.
+  for (size_t i = 0; i < node->output_shapes.size(); ++i) {
+    const DType in = inputs[std::min(i, inputs.size() - 1)].dtype();
+    node->output_dtypes.push_back(is_floating(in) ? compute_dtype() : in);
+  }
+  std::vector<KerasTensor> out;
+  for (size_t i = 0; i < node->output_shapes.size(); ++i) out.emplace_back(node, int(i));
+  return out;
+}
+
+const Shape& KerasTensor::shape() const { return node_->output_shapes.at(size_t(index_)); }
+DType KerasTensor::dtype() const { return node_->output_dtypes.at(size_t(index_)); }
+const std::shared_ptr<Layer>& KerasTensor::layer() const { return node_->layer; }
 
 Tensor Layer::read(const Variable& weight) const {
   const Tensor& v = weight.value();

@@ -3,8 +3,13 @@
 // config dict Keras writes. Subclasses are registered by their Keras class name next to their
 // definition (TB_REGISTER_LAYER), which is how from_config finds them.
 //
+// Called on a KerasTensor (keras.Input's symbolic tensor) a layer records the call instead of
+// computing: that is how functional models (keras/functional.h) are built. Layers that take
+// several inputs (merges) take a list and implement the *_list methods.
+//
 //   auto dense = std::make_shared<tb::keras::layers::Dense>(10);
 //   Tensor y = (*dense)(x);               // builds kernel [x.shape[-1], 10] and bias [10]
+//   KerasTensor h = (*dense)(Input({784}));   // symbolic: shape (None, 10)
 //   dense->count_params();
 //   auto copy = tb::keras::layers::deserialize(dense->serialize());
 #pragma once
@@ -41,19 +46,66 @@ BaseOptions base_options(const O& o) {
   return BaseOptions{o.input_shape, o.name, o.trainable, o.dtype};
 }
 
-class Layer {
+class Layer;
+struct Node;
+
+// A symbolic tensor (keras.KerasTensor): the shape (batch axis -1) and dtype that one output of
+// a layer call will have, and the call (Node) that makes it.
+class KerasTensor {
+ public:
+  KerasTensor() = default;
+  KerasTensor(std::shared_ptr<const Node> node, int index) : node_(std::move(node)), index_(index) {}
+  bool defined() const { return node_ != nullptr; }
+  const Shape& shape() const;
+  DType dtype() const;
+  const std::shared_ptr<const Node>& node() const { return node_; }
+  int index() const { return index_; }
+  // The layer whose call produced it (an InputLayer for keras.Input).
+  const std::shared_ptr<Layer>& layer() const;
+
+ private:
+  std::shared_ptr<const Node> node_;
+  int index_ = 0;
+};
+
+// One call of a layer on symbolic inputs (Keras's Node): what functional models replay.
+struct Node {
+  std::shared_ptr<Layer> layer;
+  std::vector<KerasTensor> inputs;
+  std::vector<Shape> output_shapes;
+  std::vector<DType> output_dtypes;
+  // Keras's keyword arguments of the call, e.g. {"training": true}; serialized in inbound_nodes.
+  nlohmann::ordered_json kwargs = nlohmann::ordered_json::object();
+};
+
+class Layer : public std::enable_shared_from_this<Layer> {
  public:
   Layer(const std::string& class_name, const BaseOptions& base);
   virtual ~Layer() = default;
 
   // Calls the layer: builds it on first use, checks the input, runs call().
   Tensor operator()(const Tensor& inputs, bool training = false);
+  // Several inputs (merge layers, functional models with several inputs); the outputs in order.
+  std::vector<Tensor> operator()(const std::vector<Tensor>& inputs, bool training = false);
+  // Symbolic calls: build the layer for these shapes and record the call. The layer must be
+  // owned by a shared_ptr (it becomes part of the graph). The single-result forms need the
+  // layer to have one output.
+  KerasTensor operator()(const KerasTensor& input);
+  KerasTensor operator()(const std::vector<KerasTensor>& inputs);
+  std::vector<KerasTensor> symbolic_call(const std::vector<KerasTensor>& inputs);
 
   // Creates the weights for inputs of `input_shape` (batch axis included, -1 = unknown).
   virtual void build(const Shape& input_shape);
   virtual Tensor call(const Tensor& inputs, bool training) = 0;
   // Output shape for an input shape (batch axis included, -1 = unknown).
   virtual Shape compute_output_shape(const Shape& input_shape) const = 0;
+
+  // Layers that take a list of inputs (merges) return true and implement the three below;
+  // for the others these wrap the single-input methods.
+  virtual bool takes_list() const { return false; }
+  virtual void build_list(const std::vector<Shape>& input_shapes);
+  virtual std::vector<Tensor> call_list(const std::vector<Tensor>& inputs, bool training);
+  virtual std::vector<Shape> compute_output_shapes(const std::vector<Shape>& input_shapes) const;
   // Layer-specific config keys; get_config() adds name, trainable, dtype, batch_input_shape.
   virtual nlohmann::ordered_json layer_config() const = 0;
   virtual nlohmann::ordered_json get_config() const;
@@ -75,7 +127,7 @@ class Layer {
 
   // Weights in creation order, trainable ones first in weights() (Keras order). Models
   // override these to collect their layers' weights.
-  std::vector<Variable> weights() const;
+  virtual std::vector<Variable> weights() const;
   virtual std::vector<Variable> trainable_weights() const;
   virtual std::vector<Variable> non_trainable_weights() const;
   int64_t count_params() const;
@@ -117,6 +169,8 @@ class LayerRef {
   template <class L>
     requires std::derived_from<L, Layer>
   LayerRef(std::shared_ptr<L> layer) : ptr_(std::move(layer)) {}  // NOLINT
+  // keras.Input(...) as a Sequential model's first element stands for its InputLayer.
+  LayerRef(const KerasTensor& input) : ptr_(input.layer()) {}  // NOLINT
   const LayerPtr& get() const { return ptr_; }
 
  private:

@@ -1,7 +1,7 @@
 #include "tensorbox/keras/layers/pooling.h"
 
 #include "tensorbox/keras/config_reader.h"
-#include "tensorbox/keras/layers/conv.h"
+#include "tensorbox/keras/layers/layer_utils.h"
 #include "tensorbox/ops/array_ops.h"
 #include "tensorbox/ops/conv_ops.h"
 

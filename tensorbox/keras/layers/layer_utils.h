@@ -1,0 +1,31 @@
+// Helpers the layers share (Keras's conv_utils and layer_utils): int-or-tuple arguments,
+// config reading, channels_first <-> channels_last, and axis lists checked against a shape.
+//
+//   options.strides = normalize_tuple({2}, 2, "strides", name());        // {2, 2}
+//   std::vector<int64_t> axes = normalize_axes({-1}, input_shape, name()); // {rank - 1}
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "tensorbox/core/tensor.h"
+#include "tensorbox/keras/config_reader.h"
+
+namespace tb::keras::layers {
+
+// A config value that Keras writes as an int or a tuple, as `rank` ints.
+std::vector<int64_t> normalize_tuple(const std::vector<int64_t>& value, int rank, const std::string& what,
+                                     const std::string& layer);
+// Reads an int-or-list key of a config.
+std::vector<int64_t> read_tuple(ConfigReader& r, const char* key, std::vector<int64_t> fallback);
+// Marks name, trainable, dtype and batch_input_shape as known to a layer's ConfigReader.
+void allow_base_keys(ConfigReader& r);
+// [N, C, spatial...] <-> [N, spatial..., C] (channels_first input runs channels_last inside).
+Tensor to_channels_last(const Tensor& x);
+Tensor to_channels_first(const Tensor& x);
+
+// `axis` (negative values count from the end) as sorted non-negative axes of `shape`; each must
+// exist, be defined and appear once (ValueError naming the layer otherwise).
+std::vector<int64_t> normalize_axes(const std::vector<int64_t>& axis, const Shape& shape, const std::string& layer);
+
+}  // namespace tb::keras::layers
