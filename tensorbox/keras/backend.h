@@ -5,6 +5,7 @@
 #pragma once
 
 #include <string>
+#include <vector>
 
 namespace tb::keras::backend {
 
@@ -23,6 +24,12 @@ template <class Map>
 std::string join_keys(const Map& table) {
   std::string out;
   for (const auto& entry : table) out += (out.empty() ? "" : ", ") + entry.first;
+  return out;
+}
+// "a, b, c" from a list of names.
+inline std::string join(const std::vector<std::string>& names) {
+  std::string out;
+  for (const auto& n : names) out += (out.empty() ? "" : ", ") + n;
   return out;
 }
 

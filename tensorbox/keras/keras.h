@@ -14,6 +14,7 @@
 #include "tensorbox/keras/callbacks/model_checkpoint.h"
 #include "tensorbox/keras/callbacks/reduce_lr_on_plateau.h"
 #include "tensorbox/keras/callbacks/terminate_on_nan.h"
+#include "tensorbox/keras/functional.h"
 #include "tensorbox/keras/initializers.h"
 #include "tensorbox/keras/layers/activation.h"
 #include "tensorbox/keras/layers/average_pooling.h"

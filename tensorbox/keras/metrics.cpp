@@ -78,6 +78,12 @@ Tensor mean_squared_error(const Tensor& y_true, const Tensor& y_pred) {
   return ops::reduce_mean(ops::square(ops::sub(y_pred, t)), {-1});
 }
 
+Tensor mean_absolute_error(const Tensor& y_true, const Tensor& y_pred) {
+  Tensor t = ops::cast(y_true, y_pred.dtype());
+  if (t.rank() == y_pred.rank() - 1) t = ops::expand_dims(t, -1);
+  return ops::reduce_mean(ops::abs(ops::sub(y_pred, t)), {-1});
+}
+
 SparseCategoricalAccuracy::SparseCategoricalAccuracy(const MetricOptions& o)
     : MeanMetricWrapper(sparse_categorical_accuracy, name_or(o, "sparse_categorical_accuracy")) {}
 CategoricalAccuracy::CategoricalAccuracy(const MetricOptions& o)
@@ -87,6 +93,8 @@ BinaryAccuracy::BinaryAccuracy(const MetricOptions& o, double threshold)
                         name_or(o, "binary_accuracy")) {}
 MeanSquaredError::MeanSquaredError(const MetricOptions& o)
     : MeanMetricWrapper(mean_squared_error, name_or(o, "mean_squared_error")) {}
+MeanAbsoluteError::MeanAbsoluteError(const MetricOptions& o)
+    : MeanMetricWrapper(mean_absolute_error, name_or(o, "mean_absolute_error")) {}
 
 std::shared_ptr<Metric> Metric::get(const std::string& name) {
   const std::string n = backend::to_snake_case(name);
@@ -94,10 +102,11 @@ std::shared_ptr<Metric> Metric::get(const std::string& name) {
   if (n == "categorical_accuracy") return std::make_shared<CategoricalAccuracy>(MetricOptions{name});
   if (n == "binary_accuracy") return std::make_shared<BinaryAccuracy>(MetricOptions{name});
   if (n == "mean_squared_error" || n == "mse") return std::make_shared<MeanSquaredError>(MetricOptions{name});
+  if (n == "mean_absolute_error" || n == "mae") return std::make_shared<MeanAbsoluteError>(MetricOptions{name});
   if (n == "mean") return std::make_shared<Mean>(name);
   throw ValueError("Unknown metric function: '" + name +
                    "'. Valid metrics: accuracy, acc, sparse_categorical_accuracy, categorical_accuracy, "
-                   "binary_accuracy, mean_squared_error, mse, mean");
+                   "binary_accuracy, mean_squared_error, mse, mean_absolute_error, mae, mean");
 }
 
 std::shared_ptr<Metric> resolve(const std::string& name, const Shape& y_true, const Shape& y_pred) {

@@ -85,6 +85,11 @@ class MeanSquaredError : public MeanMetricWrapper {
   explicit MeanSquaredError(const MetricOptions& o = {});
 };
 
+class MeanAbsoluteError : public MeanMetricWrapper {
+ public:
+  explicit MeanAbsoluteError(const MetricOptions& o = {});
+};
+
 // Keras's compile-time resolution of "accuracy"/"acc" from shapes; other names go to get().
 std::shared_ptr<Metric> resolve(const std::string& name, const Shape& y_true, const Shape& y_pred);
 

@@ -1,11 +1,13 @@
 #include "tensorbox/keras/model.h"
 
+#include <algorithm>
 #include <cmath>
 #include <cstdio>
 #include <numeric>
 
 #include "tensorbox/autodiff/gradient_tape.h"
 #include "tensorbox/core/random.h"
+#include "tensorbox/keras/backend.h"
 #include "tensorbox/keras/callbacks/metrics_publisher.h"
 #include "tensorbox/keras/callbacks/progbar_logger.h"
 #include "tensorbox/keras/optimizers/loss_scale_optimizer.h"
@@ -19,18 +21,44 @@ Model::Model(const std::string& class_name, const layers::BaseOptions& base) : L
 
 void Model::compile(const CompileOptions& o) {
   if (!o.optimizer) throw ValueError("compile: `optimizer` must be given");
-  if (!o.loss)
+  const std::vector<std::string> outs = output_names();
+  const size_t n = outs.size();
+  std::vector<std::shared_ptr<losses::Loss>> ls;
+  if (!o.losses.empty()) {
+    if (o.loss) throw ValueError("compile: give either `loss` or `losses`, not both");
+    if (o.losses.size() != n)
+      throw ValueError("compile: `loss` has " + std::to_string(o.losses.size()) + " entries but the model has " +
+                       std::to_string(n) + " outputs (" + backend::join(outs) + ")");
+    for (const auto& l : o.losses) ls.push_back(l.get());
+  } else if (o.loss) {
+    ls.assign(n, o.loss.get());  // Keras: one loss applies to every output
+  }
+  if (ls.empty() || std::all_of(ls.begin(), ls.end(), [](const auto& l) { return !l; }))
     throw ValueError("No loss to compute. Provide a `loss` argument in `compile()`.");
-  for (const std::string& m : o.metrics)
-    if (m != "accuracy" && m != "acc") metrics::Metric::get(m);  // unknown names fail here, not mid-fit
+  if (!o.loss_weights.empty() && o.loss_weights.size() != n)
+    throw ValueError("compile: `loss_weights` has " + std::to_string(o.loss_weights.size()) +
+                     " entries but the model has " + std::to_string(n) + " outputs");
+  std::vector<std::vector<std::string>> names = o.output_metrics;
+  if (names.empty()) names.assign(n, o.metrics);
+  else if (!o.metrics.empty()) throw ValueError("compile: give either `metrics` for all outputs or per output, not both");
+  if (names.size() != n)
+    throw ValueError("compile: metrics given for " + std::to_string(names.size()) + " outputs but the model has " +
+                     std::to_string(n));
+  for (const auto& per : names)
+    for (const std::string& m : per)
+      if (m != "accuracy" && m != "acc") metrics::Metric::get(m);  // unknown names fail here, not mid-fit
   optimizer_ = o.optimizer.get();
   // Keras wraps the optimizer for dynamic loss scaling under mixed_float16 only (bfloat16 has
   // float32's range and needs none).
   if (dtype_policy().name() == "mixed_float16" && !dynamic_cast<optimizers::LossScaleOptimizer*>(optimizer_.get()))
     optimizer_ = std::make_shared<optimizers::LossScaleOptimizer>(optimizer_);
-  loss_ = o.loss.get();
-  metric_names_ = o.metrics;
-  metric_objs_.clear();
+  losses_ = ls;
+  loss_weights_ = o.loss_weights.empty() ? std::vector<double>(n, 1.0) : o.loss_weights;
+  metric_names_ = names;
+  metric_objs_.assign(n, {});
+  output_loss_trackers_.clear();
+  if (n > 1)
+    for (const std::string& out : outs) output_loss_trackers_.emplace_back(out + "_loss");
 }
 
 optimizers::Optimizer& Model::optimizer() const {
@@ -44,17 +72,53 @@ void Model::check_compiled(const char* what) const {
                                   "Use `model.compile(optimizer, loss)`.");
 }
 
-void Model::check_xy(const Tensor& x, const Tensor& y, const char* what) const {
-  if (x.rank() == 0 || y.rank() == 0)
-    throw ValueError(std::string(what) + ": x and y need a batch axis, got shapes " + x.shape().to_string() +
-                     " and " + y.shape().to_string());
-  if (x.dim(0) != y.dim(0))
-    throw ValueError("Data cardinality is ambiguous:\n  x sizes: " + std::to_string(x.dim(0)) +
-                     "\n  y sizes: " + std::to_string(y.dim(0)) +
-                     "\nMake sure all arrays contain the same number of samples.");
-  if (x.dim(0) == 0)
-    throw ValueError(std::string(what) + ": the dataset is empty (x has shape " + x.shape().to_string() +
+std::vector<std::string> Model::output_names() const {
+  const auto ls = layers();
+  return {ls.empty() ? name() : ls.back()->name()};
+}
+
+void Model::check_x(const TensorList& x, const char* what) const {
+  if (x.size() != num_inputs())
+    throw ValueError("Layer \"" + name() + "\" expects " + std::to_string(num_inputs()) + " input(s), but it received " +
+                     std::to_string(x.size()) + " input tensors (" + what + ").");
+  for (const Tensor& t : x)
+    if (!t.defined() || t.rank() == 0)
+      throw ValueError(std::string(what) + ": every input needs a batch axis, got " +
+                       (t.defined() ? "shape " + t.shape().to_string() : std::string("None")));
+  for (const Tensor& t : x)
+    if (t.dim(0) != x[0].dim(0)) {
+      std::string sizes;
+      for (const Tensor& u : x) sizes += (sizes.empty() ? "" : ", ") + std::to_string(u.dim(0));
+      throw ValueError("Data cardinality is ambiguous:\n  x sizes: " + sizes +
+                       "\nMake sure all arrays contain the same number of samples.");
+    }
+  if (x[0].dim(0) == 0)
+    throw ValueError(std::string(what) + ": the dataset is empty (x has shape " + x[0].shape().to_string() +
                      "); there is nothing to " + (std::string(what) == "fit" ? "train on" : "evaluate"));
+}
+
+void Model::check_xy(const TensorList& x, const TensorList& y, const char* what) const {
+  const size_t outs = losses_.size();
+  if (y.size() != outs)
+    throw ValueError(std::string(what) + ": the model has " + std::to_string(outs) + " output(s) (" +
+                     backend::join(output_names()) + ") but y has " + std::to_string(y.size()) + " array(s)");
+  for (const Tensor& t : y)
+    if (!t.defined() || t.rank() == 0)
+      throw ValueError(std::string(what) + ": x and y need a batch axis, got y of " +
+                       (t.defined() ? "shape " + t.shape().to_string() : std::string("None")));
+  bool same = true;
+  for (const Tensor& t : x) same &= !t.defined() || t.rank() == 0 || t.dim(0) == y[0].dim(0);
+  for (const Tensor& t : y) same &= t.dim(0) == y[0].dim(0);
+  if (!same) {
+    auto sizes = [](const TensorList& l) {
+      std::string s;
+      for (const Tensor& u : l) s += (s.empty() ? "" : ", ") + (u.defined() && u.rank() ? std::to_string(u.dim(0)) : "?");
+      return s;
+    };
+    throw ValueError("Data cardinality is ambiguous:\n  x sizes: " + sizes(x) + "\n  y sizes: " + sizes(y) +
+                     "\nMake sure all arrays contain the same number of samples.");
+  }
+  check_x(x, what);
 }
 
 std::vector<Variable> Model::weights() const {
@@ -91,40 +155,67 @@ layers::LayerPtr Model::get_layer(const std::string& name) const {
   throw ValueError("No such layer: " + name + ". Existing layers are: [" + names + "].");
 }
 
-void Model::resolve_metrics(const Tensor& y, const Tensor& y_pred) {
-  if (!metric_objs_.empty() || metric_names_.empty()) return;
-  for (const std::string& n : metric_names_) metric_objs_.push_back(metrics::resolve(n, y.shape(), y_pred.shape()));
+std::vector<std::shared_ptr<metrics::Metric>> Model::metrics() const {
+  std::vector<std::shared_ptr<metrics::Metric>> out;
+  for (const auto& per : metric_objs_) out.insert(out.end(), per.begin(), per.end());
+  return out;
 }
 
-Tensor Model::compute_loss(const Tensor& y, const Tensor& y_pred) {
+void Model::resolve_metrics(const TensorList& y, const TensorList& y_pred) {
+  for (size_t i = 0; i < metric_names_.size(); ++i)
+    if (metric_objs_[i].empty())
+      for (const std::string& n : metric_names_[i]) metric_objs_[i].push_back(metrics::resolve(n, y[i].shape(), y_pred[i].shape()));
+}
+
+Tensor Model::compute_loss(const TensorList& y, const TensorList& y_pred, std::vector<double>* per_output) {
+  if (y_pred.size() != losses_.size())
+    throw ValueError("Model \"" + name() + "\" produced " + std::to_string(y_pred.size()) + " outputs for " +
+                     std::to_string(losses_.size()) + " losses");
   resolve_metrics(y, y_pred);
-  return (*loss_)(y, y_pred);
+  Tensor total;
+  for (size_t i = 0; i < losses_.size(); ++i) {
+    if (!losses_[i]) continue;  // an output without a loss (Keras's None in a loss list)
+    Tensor l = (*losses_[i])(y[i], y_pred[i]);
+    if (per_output) per_output->push_back(l.item());
+    if (loss_weights_[i] != 1.0) l = ops::mul(l, ops::scalar_like(loss_weights_[i], l));
+    total = total.defined() ? ops::add(total, l) : l;
+  }
+  return total;
 }
 
-void Model::update_metrics(const Tensor& y, const Tensor& y_pred, double loss, int64_t batch) {
+void Model::update_metrics(const TensorList& y, const TensorList& y_pred, double loss,
+                           const std::vector<double>& per_output, int64_t batch) {
   loss_tracker_.update(loss, double(batch));
-  for (auto& m : metric_objs_) m->update_state(y, y_pred);
+  for (size_t i = 0; i < output_loss_trackers_.size() && i < per_output.size(); ++i)
+    output_loss_trackers_[i].update(per_output[i], double(batch));
+  for (size_t i = 0; i < metric_objs_.size(); ++i)
+    for (auto& m : metric_objs_[i]) m->update_state(y[i], y_pred[i]);
 }
 
 Logs Model::metric_logs() const {
   Logs logs;
   logs.set("loss", loss_tracker_.result());
-  for (const auto& m : metric_objs_) logs.set(m->name(), m->result());
+  for (const auto& t : output_loss_trackers_) logs.set(t.name(), t.result());
+  const std::vector<std::string> outs = metric_objs_.size() > 1 ? output_names() : std::vector<std::string>{};
+  for (size_t i = 0; i < metric_objs_.size(); ++i)
+    for (const auto& m : metric_objs_[i]) logs.set(outs.empty() ? m->name() : outs[i] + "_" + m->name(), m->result());
   return logs;
 }
 
 void Model::reset_metrics() {
   loss_tracker_.reset_state();
-  for (auto& m : metric_objs_) m->reset_state();
+  for (auto& t : output_loss_trackers_) t.reset_state();
+  for (auto& per : metric_objs_)
+    for (auto& m : per) m->reset_state();
 }
 
-Logs Model::train_on_batch(const Tensor& x, const Tensor& y, bool reset_metrics_) {
+Logs Model::train_on_batch(const TensorList& x, const TensorList& y, bool reset_metrics_) {
   check_compiled("train_on_batch");
   check_xy(x, y, "train_on_batch");
   return one_batch(reset_metrics_, [&] { return train_step(x, y); });
 }
 
-Logs Model::test_on_batch(const Tensor& x, const Tensor& y, bool reset_metrics_) {
+Logs Model::test_on_batch(const TensorList& x, const TensorList& y, bool reset_metrics_) {
   check_compiled("test_on_batch");
   check_xy(x, y, "test_on_batch");
   return one_batch(reset_metrics_, [&] { return test_step(x, y); });
@@ -138,30 +229,44 @@ Logs Model::one_batch(bool reset, const std::function<Logs()>& step) {
   return logs;
 }
 
-Logs Model::train_step(const Tensor& x, const Tensor& y) {
-  Tensor y_pred, loss;
+TensorList Model::outputs_for(const TensorList& x, bool training) {
+  if (x.size() == 1 && !takes_list()) return TensorList{(*this)(x[0], training)};
+  return (*this)(static_cast<const std::vector<Tensor>&>(x), training);
+}
+
+Logs Model::train_step(const TensorList& x, const TensorList& y) {
+  TensorList y_pred;
+  Tensor loss;
+  std::vector<double> per_output;
   std::vector<Tensor> grads;
   std::vector<Variable> vars;
   {
     GradientTape tape;
-    y_pred = (*this)(x, true);
-    loss = compute_loss(y, y_pred);
+    y_pred = outputs_for(x, true);
+    loss = compute_loss(y, y_pred, &per_output);
     vars = trainable_variables();
     grads = tape.gradient(optimizer_->scale_loss(loss), vars);
   }
   optimizer_->apply_loss_gradients(grads, vars);
-  update_metrics(y, y_pred, loss.item(), x.dim(0));
+  update_metrics(y, y_pred, loss.item(), per_output, x[0].dim(0));
   return metric_logs();
 }
 
-Logs Model::test_step(const Tensor& x, const Tensor& y) {
-  const Tensor y_pred = (*this)(x, false);
-  const Tensor loss = compute_loss(y, y_pred);
-  update_metrics(y, y_pred, loss.item(), x.dim(0));
+Logs Model::test_step(const TensorList& x, const TensorList& y) {
+  const TensorList y_pred = outputs_for(x, false);
+  std::vector<double> per_output;
+  const Tensor loss = compute_loss(y, y_pred, &per_output);
+  update_metrics(y, y_pred, loss.item(), per_output, x[0].dim(0));
   return metric_logs();
 }
 
-Tensor Model::predict_on_batch(const Tensor& x) { return (*this)(x, false); }
+Tensor Model::predict_on_batch(const TensorList& x) {
+  check_x(x, "predict_on_batch");
+  const TensorList out = outputs_for(x, false);
+  if (out.size() != 1)
+    throw ValueError("Model \"" + name() + "\" has " + std::to_string(out.size()) + " outputs; use predict_all");
+  return out[0];
+}
 
 namespace {
 
@@ -172,23 +277,30 @@ int64_t batch_size_of(const std::optional<int64_t>& b, const char* what) {
   return bs;
 }
 
-// Rows [begin, end) of t, or the rows listed in perm[begin:end].
-Tensor rows(const Tensor& t, int64_t begin, int64_t end, const std::vector<int64_t>* perm) {
-  if (!perm) {
+// Rows [begin, end) of each tensor, or the rows listed in perm[begin:end].
+TensorList rows(const TensorList& ts, int64_t begin, int64_t end, const std::vector<int64_t>* perm) {
+  TensorList out;
+  const Tensor idx = perm ? Tensor::from_vector<int64_t>(std::vector<int64_t>(perm->begin() + begin, perm->begin() + end),
+                                                         {end - begin})
+                          : Tensor();
+  for (const Tensor& t : ts) {
+    if (perm) {
+      out.push_back(ops::gather(t, idx, 0));
+      continue;
+    }
     std::vector<int64_t> b(size_t(t.rank()), 0), s = t.shape().dims();
     b[0] = begin;
     s[0] = end - begin;
-    return ops::slice(t, b, s);
+    out.push_back(ops::slice(t, b, s));
   }
-  const std::vector<int64_t> idx(perm->begin() + begin, perm->begin() + end);
-  return ops::gather(t, Tensor::from_vector<int64_t>(idx, {end - begin}), 0);
+  return out;
 }
 
 }  // namespace
 
-Logs Model::run_test(const Tensor& x, const Tensor& y, int64_t bs, int verbose, callbacks::CallbackList* cbs) {
+Logs Model::run_test(const TensorList& x, const TensorList& y, int64_t bs, int verbose, callbacks::CallbackList* cbs) {
   reset_metrics();
-  const int64_t n = x.dim(0), steps = (n + bs - 1) / bs;
+  const int64_t n = x[0].dim(0), steps = (n + bs - 1) / bs;
   std::unique_ptr<utils::Progbar> bar;
   if (verbose) bar = std::make_unique<utils::Progbar>(steps, verbose);
   Logs logs;
@@ -202,21 +314,21 @@ Logs Model::run_test(const Tensor& x, const Tensor& y, int64_t bs, int verbose, 
   return logs;
 }
 
-std::shared_ptr<callbacks::History> Model::fit(const Tensor& x_in, const Tensor& y_in, const FitOptions& o) {
+std::shared_ptr<callbacks::History> Model::fit(const TensorList& x_in, const TensorList& y_in, const FitOptions& o) {
   check_compiled("fit");
   check_xy(x_in, y_in, "fit");
   const int64_t bs = batch_size_of(o.batch_size, "fit");
   if (o.epochs < 0) throw ValueError("fit: epochs must be >= 0, got " + std::to_string(o.epochs));
   if (o.validation_split < 0 || o.validation_split >= 1)
     throw ValueError("`validation_split` must be in [0, 1), got " + std::to_string(o.validation_split));
-  Tensor x = x_in, y = y_in, x_val, y_val;
+  TensorList x = x_in, y = y_in, x_val, y_val;
   if (o.validation_data) {
     x_val = o.validation_data->first;
     y_val = o.validation_data->second;
     check_xy(x_val, y_val, "fit(validation_data)");
   } else if (o.validation_split > 0) {
     // The last fraction, before any shuffling (Keras's train_validation_split).
-    const int64_t n = x.dim(0);
+    const int64_t n = x[0].dim(0);
     const int64_t split_at = int64_t(std::floor(double(n) * (1.0 - o.validation_split)));
     if (split_at == 0 || split_at == n)
       throw ValueError("Training data contains " + std::to_string(split_at) + " samples and validation data " +
@@ -227,7 +339,7 @@ std::shared_ptr<callbacks::History> Model::fit(const Tensor& x_in, const Tensor&
     x = rows(x, 0, split_at, nullptr);
     y = rows(y, 0, split_at, nullptr);
   }
-  const int64_t n = x.dim(0), steps = (n + bs - 1) / bs;
+  const int64_t n = x[0].dim(0), steps = (n + bs - 1) / bs;
   auto history = std::make_shared<callbacks::History>();
   std::vector<callbacks::CallbackPtr> all;
   if (o.verbose) all.push_back(std::make_shared<callbacks::ProgbarLogger>());
@@ -254,7 +366,7 @@ std::shared_ptr<callbacks::History> Model::fit(const Tensor& x_in, const Tensor&
       if (stop_training) break;
     }
     epoch_logs = logs;
-    if (x_val.defined() && (epoch + 1) % std::max(1, o.validation_freq) == 0) {
+    if (!x_val.empty() && (epoch + 1) % std::max(1, o.validation_freq) == 0) {
       const Logs val = run_test(x_val, y_val, batch_size_of(o.validation_batch_size.value_or(bs), "fit"), 0, nullptr);
       for (const auto& [k, v] : val) epoch_logs.set("val_" + k, v);
     }
@@ -265,11 +377,11 @@ std::shared_ptr<callbacks::History> Model::fit(const Tensor& x_in, const Tensor&
   return history;
 }
 
-Logs Model::evaluate(const Tensor& x, const Tensor& y, const EvaluateOptions& o) {
+Logs Model::evaluate(const TensorList& x, const TensorList& y, const EvaluateOptions& o) {
   check_compiled("evaluate");
   check_xy(x, y, "evaluate");
   const int64_t bs = batch_size_of(o.batch_size, "evaluate");
-  callbacks::CallbackList cbs(o.callbacks, this, {1, (x.dim(0) + bs - 1) / bs, o.verbose});
+  callbacks::CallbackList cbs(o.callbacks, this, {1, (x[0].dim(0) + bs - 1) / bs, o.verbose});
   Logs logs;
   cbs.each([&](callbacks::Callback& c) { c.on_test_begin(logs); });
   logs = run_test(x, y, bs, o.verbose, &cbs);
@@ -277,43 +389,70 @@ Logs Model::evaluate(const Tensor& x, const Tensor& y, const EvaluateOptions& o)
   return logs;
 }
 
-Tensor Model::predict(const Tensor& x, const PredictOptions& o) {
-  if (x.rank() == 0) throw ValueError("predict: x needs a batch axis, got a scalar");
+Tensor Model::predict(const TensorList& x, const PredictOptions& o) {
+  TensorList out = predict_all(x, o);
+  if (out.size() != 1)
+    throw ValueError("Model \"" + name() + "\" has " + std::to_string(out.size()) + " outputs; use predict_all");
+  return out[0];
+}
+
+TensorList Model::predict_all(const TensorList& x, const PredictOptions& o) {
+  if (x.size() == 1 && x[0].defined() && x[0].rank() == 0) throw ValueError("predict: x needs a batch axis, got a scalar");
+  if (x.size() == 1 && x[0].defined() && x[0].dim(0) == 0)
+    throw ValueError("predict: the input is empty (shape " + x[0].shape().to_string() + ")");
+  check_x(x, "predict");
   const int64_t bs = batch_size_of(o.batch_size, "predict");
-  const int64_t n = x.dim(0), steps = (n + bs - 1) / bs;
-  if (n == 0) throw ValueError("predict: the input is empty (shape " + x.shape().to_string() + ")");
+  const int64_t n = x[0].dim(0), steps = (n + bs - 1) / bs;
   std::unique_ptr<utils::Progbar> bar;
   if (o.verbose) bar = std::make_unique<utils::Progbar>(steps, o.verbose);
   callbacks::CallbackList cbs(o.callbacks, this, {1, steps, o.verbose});
   Logs logs;
   cbs.each([&](callbacks::Callback& c) { c.on_predict_begin(logs); });
-  std::vector<Tensor> outs;
+  std::vector<TensorList> batches;
   for (int64_t s = 0; s < steps; ++s) {
     cbs.each([&](callbacks::Callback& c) { c.on_predict_batch_begin(s, logs); });
     const int64_t b = s * bs, e = std::min(n, b + bs);
-    outs.push_back(predict_on_batch(rows(x, b, e, nullptr)));
+    batches.push_back(outputs_for(rows(x, b, e, nullptr), false));
     cbs.each([&](callbacks::Callback& c) { c.on_predict_batch_end(s, logs); });
     if (bar) bar->update(s + 1, {});
   }
   cbs.each([&](callbacks::Callback& c) { c.on_predict_end(logs); });
-  return outs.size() == 1 ? outs[0] : ops::concat(outs, 0);
+  TensorList out;
+  for (size_t k = 0; k < batches[0].size(); ++k) {
+    std::vector<Tensor> parts;
+    for (const auto& b : batches) parts.push_back(b[k]);
+    out.push_back(parts.size() == 1 ? parts[0] : ops::concat(parts, 0));
+  }
+  return out;
 }
 
-void Model::summary(std::ostream& out) const {
+Model::SummaryTable Model::summary_table() const {
   const auto in = model_input_shape();
   if (!in || !built())
     throw ValueError("This model has not yet been built. Build the model first by calling `build()` or by "
                      "calling the model on a batch of data.");
-  const int line_length = 65;
-  const int positions[3] = {29, 55, 65};
+  SummaryTable t{{"Layer (type)", "Output Shape", "Param #"}, {29, 55, 65}, {}};
+  Shape s = *in;
+  for (const auto& l : layers()) {
+    s = l->compute_output_shape(s);
+    t.rows.push_back({l->name() + " (" + l->class_name() + ")", s.to_string(), std::to_string(l->count_params())});
+  }
+  return t;
+}
+
+void Model::summary(std::ostream& out) const {
+  const SummaryTable t = summary_table();
+  const std::vector<int>& positions = t.positions;
+  const int line_length = positions.back();
+  const size_t cols = positions.size();
   // Keras's print_row: a field wider than its column continues on the next line (breaking
   // after "),"-like tokens when one is in the part that fits), e.g. "max_pooling2d (MaxPooling2D" + ")".
-  auto row = [&](const std::string& a, const std::string& b, const std::string& c) {
-    std::string left[3] = {a, b, c};
-    while (!left[0].empty() || !left[1].empty() || !left[2].empty()) {
+  auto row = [&](std::vector<std::string> left) {
+    auto pending = [&] { return std::any_of(left.begin(), left.end(), [](const std::string& f) { return !f.empty(); }); };
+    while (pending()) {
       std::string line;
-      for (int col = 0; col < 3; ++col) {
-        const int start = col ? positions[col - 1] : 0, space = col != 2 ? 2 : 0;
+      for (size_t col = 0; col < cols; ++col) {
+        const int start = col ? positions[col - 1] : 0, space = col + 1 != cols ? 2 : 0;
         size_t cutoff = size_t(positions[col] - start - space);
         std::string fit = left[col].substr(0, cutoff);
         size_t best = std::string::npos;
@@ -330,15 +469,12 @@ void Model::summary(std::ostream& out) const {
       out << line << "\n";
     }
   };
-  out << "Model: \"" << name() << "\"\n" << std::string(line_length, '_') << "\n";
-  row("Layer (type)", "Output Shape", "Param #");
-  out << std::string(line_length, '=') << "\n";
-  Shape s = *in;
-  const auto ls = layers();
-  for (size_t i = 0; i < ls.size(); ++i) {
-    s = ls[i]->compute_output_shape(s);
-    row(ls[i]->name() + " (" + ls[i]->class_name() + ")", s.to_string(), std::to_string(ls[i]->count_params()));
-    out << std::string(line_length, ' ') << "\n";
+  out << "Model: \"" << name() << "\"\n" << std::string(size_t(line_length), '_') << "\n";
+  row(t.header);
+  out << std::string(size_t(line_length), '=') << "\n";
+  for (const auto& r : t.rows) {
+    row(r);
+    out << std::string(size_t(line_length), ' ') << "\n";
   }
   auto commas = [](int64_t v) {
     std::string d = std::to_string(v), r;
@@ -351,11 +487,11 @@ void Model::summary(std::ostream& out) const {
   int64_t trainable = 0, frozen = 0;
   for (const Variable& v : trainable_weights()) trainable += v.value().size();
   for (const Variable& v : non_trainable_weights()) frozen += v.value().size();
-  out << std::string(line_length, '=') << "\n"
+  out << std::string(size_t(line_length), '=') << "\n"
       << "Total params: " << commas(trainable + frozen) << "\n"
       << "Trainable params: " << commas(trainable) << "\n"
       << "Non-trainable params: " << commas(frozen) << "\n"
-      << std::string(line_length, '_') << "\n";
+      << std::string(size_t(line_length), '_') << "\n";
 }
 
 void Model::save_weights(const std::string& path) const {

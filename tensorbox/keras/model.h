@@ -30,10 +30,23 @@ namespace tb::keras {
 
 using callbacks::Logs;
 
+// x, y or predictions: one tensor per model input or output (Keras's lists). A single Tensor
+// converts implicitly, so one-input one-output models read as before.
+class TensorList : public std::vector<Tensor> {
+ public:
+  using std::vector<Tensor>::vector;
+  TensorList() = default;
+  TensorList(const Tensor& t) : std::vector<Tensor>{t} {}                   // NOLINT: implicit on purpose
+  TensorList(std::vector<Tensor> v) : std::vector<Tensor>(std::move(v)) {}  // NOLINT
+};
+
 struct CompileOptions {
   Ref<optimizers::Optimizer> optimizer = "rmsprop";
-  Ref<losses::Loss> loss{};
-  std::vector<std::string> metrics{};
+  Ref<losses::Loss> loss{};                 // one loss for every output, or:
+  std::vector<Ref<losses::Loss>> losses{};  // one per output, in output order
+  std::vector<double> loss_weights{};       // per output (default 1): loss = sum(w_i * loss_i)
+  std::vector<std::string> metrics{};       // for every output, or:
+  std::vector<std::vector<std::string>> output_metrics{};  // per output
 };
 
 struct FitOptions {
@@ -42,7 +55,7 @@ struct FitOptions {
   int verbose = 1;  // 0 silent, 1 progress bar, 2 one line per epoch
   std::vector<callbacks::CallbackPtr> callbacks{};
   double validation_split = 0.0;
-  std::optional<std::pair<Tensor, Tensor>> validation_data{};
+  std::optional<std::pair<TensorList, TensorList>> validation_data{};
   bool shuffle = true;
   int initial_epoch = 0;
   std::optional<int64_t> validation_batch_size{};
@@ -66,14 +79,22 @@ class Model : public layers::Layer {
   Model(const std::string& class_name, const layers::BaseOptions& base);
 
   void compile(const CompileOptions& options);
-  std::shared_ptr<callbacks::History> fit(const Tensor& x, const Tensor& y, const FitOptions& options = {});
-  Logs evaluate(const Tensor& x, const Tensor& y, const EvaluateOptions& options = {});
-  Tensor predict(const Tensor& x, const PredictOptions& options = {});
+  std::shared_ptr<callbacks::History> fit(const TensorList& x, const TensorList& y, const FitOptions& options = {});
+  Logs evaluate(const TensorList& x, const TensorList& y, const EvaluateOptions& options = {});
+  // The single output of a one-output model (ValueError otherwise: use predict_all).
+  Tensor predict(const TensorList& x, const PredictOptions& options = {});
+  TensorList predict_all(const TensorList& x, const PredictOptions& options = {});
   // One step on one batch. With reset_metrics (Keras's default) the logs cover this batch
   // alone; without, the metrics keep accumulating across calls.
-  Logs train_on_batch(const Tensor& x, const Tensor& y, bool reset_metrics = true);
-  Logs test_on_batch(const Tensor& x, const Tensor& y, bool reset_metrics = true);
-  Tensor predict_on_batch(const Tensor& x);
+  Logs train_on_batch(const TensorList& x, const TensorList& y, bool reset_metrics = true);
+  Logs test_on_batch(const TensorList& x, const TensorList& y, bool reset_metrics = true);
+  Tensor predict_on_batch(const TensorList& x);
+
+  // The model's forward pass on its inputs: one tensor per output.
+  TensorList outputs_for(const TensorList& x, bool training);
+  virtual size_t num_inputs() const { return 1; }
+  // Names of the outputs (their layers' names), which prefix per-output logs ("dense_1_loss").
+  virtual std::vector<std::string> output_names() const;
 
   // The layers in order (without the InputLayer, as Keras lists them).
   virtual std::vector<layers::LayerPtr> layers() const = 0;
@@ -85,7 +106,7 @@ class Model : public layers::Layer {
   std::vector<Variable> trainable_variables() const { return trainable_weights(); }
   std::vector<Variable> variables() const { return weights(); }
 
-  // Keras's table: layer (type), output shape, param #, totals.
+  // Keras's table: layer (type), output shape, param # (and "Connected to" for graphs), totals.
   void summary(std::ostream& out = std::cout) const;
   // Weights in tensorbox's weights file (see io notes in the README); the write is atomic.
   void save_weights(const std::string& path) const;
@@ -96,32 +117,45 @@ class Model : public layers::Layer {
   // The optimizer training uses (after compile's LossScaleOptimizer wrapping); null before compile.
   const std::shared_ptr<optimizers::Optimizer>& optimizer_ptr() const { return optimizer_; }
   bool stop_training = false;
-  const std::vector<std::shared_ptr<metrics::Metric>>& metrics() const { return metric_objs_; }
+  // Every metric object, output by output (after the first batch resolved them).
+  std::vector<std::shared_ptr<metrics::Metric>> metrics() const;
 
  protected:
   // The batch input shape the model was declared with (first layer's input_shape), if any.
   virtual std::optional<Shape> model_input_shape() const = 0;
+  // What summary() prints: column headers, column end positions, one row of fields per layer.
+  struct SummaryTable {
+    std::vector<std::string> header;
+    std::vector<int> positions;
+    std::vector<std::vector<std::string>> rows;
+  };
+  virtual SummaryTable summary_table() const;
 
  private:
   void check_compiled(const char* what) const;
   // The steps fit/evaluate run per batch (metrics accumulate over the epoch).
-  Logs train_step(const Tensor& x, const Tensor& y);
-  Logs test_step(const Tensor& x, const Tensor& y);
+  Logs train_step(const TensorList& x, const TensorList& y);
+  Logs test_step(const TensorList& x, const TensorList& y);
   Logs one_batch(bool reset, const std::function<Logs()>& step);
-  void check_xy(const Tensor& x, const Tensor& y, const char* what) const;
-  void resolve_metrics(const Tensor& y, const Tensor& y_pred);
-  Tensor compute_loss(const Tensor& y, const Tensor& y_pred);
-  void update_metrics(const Tensor& y, const Tensor& y_pred, double loss, int64_t batch);
+  void check_x(const TensorList& x, const char* what) const;
+  void check_xy(const TensorList& x, const TensorList& y, const char* what) const;
+  void resolve_metrics(const TensorList& y, const TensorList& y_pred);
+  // The total loss (weighted sum over outputs); each output's own loss goes to `per_output`.
+  Tensor compute_loss(const TensorList& y, const TensorList& y_pred, std::vector<double>* per_output);
+  void update_metrics(const TensorList& y, const TensorList& y_pred, double loss, const std::vector<double>& per_output,
+                      int64_t batch);
   Logs metric_logs() const;
   void reset_metrics();
-  Logs run_test(const Tensor& x, const Tensor& y, int64_t batch_size, int verbose,
+  Logs run_test(const TensorList& x, const TensorList& y, int64_t batch_size, int verbose,
                 callbacks::CallbackList* cbs);
 
   std::shared_ptr<optimizers::Optimizer> optimizer_;
-  std::shared_ptr<losses::Loss> loss_;
-  std::vector<std::string> metric_names_;
-  std::vector<std::shared_ptr<metrics::Metric>> metric_objs_;
+  std::vector<std::shared_ptr<losses::Loss>> losses_;  // one per output
+  std::vector<double> loss_weights_;
+  std::vector<std::vector<std::string>> metric_names_;  // per output
+  std::vector<std::vector<std::shared_ptr<metrics::Metric>>> metric_objs_;
   metrics::Mean loss_tracker_{"loss"};
+  std::vector<metrics::Mean> output_loss_trackers_;  // "<output>_loss" when there are several outputs
 };
 
 }  // namespace tb::keras
