@@ -11,6 +11,8 @@
 #include <nanobind/stl/vector.h>
 
 #include "bindings.h"
+#include "tensorbox/keras/functional.h"
+#include "tensorbox/keras/layers/input_layer.h"
 #include "tensorbox/keras/optimizers/deserialize.h"
 #include "tensorbox/keras/utils/console.h"
 
@@ -69,9 +71,23 @@ void bind_console(nb::module_& m) {
 
 void bind_layers(nb::module_& m) {
   const auto nogil = nb::call_guard<nb::gil_scoped_release>();
+  using k::layers::KerasTensor;
+  nb::class_<KerasTensor>(m, "KerasTensor")
+      .def_prop_ro("shape", [](const KerasTensor& t) { return t.shape().dims(); })
+      .def_prop_ro("dtype", [](const KerasTensor& t) { return std::string(tb::dtype_name(t.dtype())); })
+      .def_prop_ro("layer", [](const KerasTensor& t) { return t.layer(); })
+      .def_prop_ro("index", &KerasTensor::index)
+      // Identity of the producing call: equal for the same symbolic tensor seen twice.
+      .def_prop_ro("key", [](const KerasTensor& t) { return std::make_pair(uintptr_t(t.node().get()), t.index()); });
   nb::class_<k::layers::Layer>(m, "Layer")
       .def("__call__", [](k::layers::Layer& l, const Tensor& x, bool training) { return l(x, training); }, nogil,
            nb::arg("inputs"), nb::arg("training") = false)
+      .def("call_list", [](k::layers::Layer& l, const std::vector<Tensor>& xs, bool training) { return l(xs, training); },
+           nogil, nb::arg("inputs"), nb::arg("training") = false)
+      .def("symbolic_call", [](const k::layers::LayerPtr& l, const std::vector<KerasTensor>& xs) {
+        return l->symbolic_call(xs);
+      })
+      .def_prop_ro("takes_list", &k::layers::Layer::takes_list)
       .def("build", [](k::layers::Layer& l, std::vector<int64_t> s) { l.build(tb::Shape(std::move(s))); })
       .def("compute_output_shape", [](const k::layers::Layer& l, std::vector<int64_t> s) {
         return l.compute_output_shape(tb::Shape(std::move(s))).dims();
@@ -96,6 +112,11 @@ void bind_layers(nb::module_& m) {
       .def("get_config", [](const k::layers::Layer& l) { return config_text(l.get_config()); })
       .def("serialize", [](const k::layers::Layer& l) { return config_text(l.serialize()); });
   m.def("deserialize_layer", [](const std::string& config) { return k::layers::deserialize(parse_json(config)); });
+  m.def("input_tensor", [](const k::layers::LayerPtr& l) {
+    auto* in = dynamic_cast<k::layers::InputLayer*>(l.get());
+    if (!in) throw tb::TypeError("input_tensor: layer \"" + l->name() + "\" is not an InputLayer");
+    return in->output();
+  });
 }
 
 void bind_optimizers_losses_metrics(nb::module_& m) {
@@ -190,49 +211,60 @@ void bind_models(nb::module_& m) {
   using k::Model;
   nb::class_<Model, k::layers::Layer>(m, "Model")
       .def("compile", [](Model& model, std::shared_ptr<k::optimizers::Optimizer> opt,
-                         std::shared_ptr<k::losses::Loss> loss, std::vector<std::string> metrics) {
-        model.compile({.optimizer = opt, .loss = loss, .metrics = std::move(metrics)});
+                         std::vector<std::shared_ptr<k::losses::Loss>> losses, std::vector<double> loss_weights,
+                         std::vector<std::vector<std::string>> metrics) {
+        k::CompileOptions o{.optimizer = opt, .loss_weights = std::move(loss_weights), .output_metrics = std::move(metrics)};
+        for (auto& l : losses) o.losses.emplace_back(l);
+        model.compile(o);
       })
-      .def("fit", [](Model& model, const Tensor& x, const Tensor& y, std::optional<int64_t> batch_size, int epochs,
-                     int verbose, std::vector<k::callbacks::CallbackPtr> callbacks, double validation_split,
-                     std::optional<std::pair<Tensor, Tensor>> validation_data, bool shuffle, int initial_epoch,
-                     std::optional<int64_t> validation_batch_size, int validation_freq) {
+      .def("fit", [](Model& model, const std::vector<Tensor>& x, const std::vector<Tensor>& y,
+                     std::optional<int64_t> batch_size, int epochs, int verbose,
+                     std::vector<k::callbacks::CallbackPtr> callbacks, double validation_split,
+                     std::optional<std::pair<std::vector<Tensor>, std::vector<Tensor>>> validation_data, bool shuffle,
+                     int initial_epoch, std::optional<int64_t> validation_batch_size, int validation_freq) {
         k::FitOptions o{.batch_size = batch_size, .epochs = epochs, .verbose = verbose,
                         .callbacks = with_interrupt_check(std::move(callbacks)),
-                        .validation_split = validation_split, .validation_data = std::move(validation_data),
+                        .validation_split = validation_split,
                         .shuffle = shuffle, .initial_epoch = initial_epoch,
                         .validation_batch_size = validation_batch_size, .validation_freq = validation_freq};
+        if (validation_data) o.validation_data = std::make_pair(k::TensorList(validation_data->first),
+                                                                k::TensorList(validation_data->second));
         nb::gil_scoped_release nogil;
         return model.fit(x, y, o);
       }, "x"_a, "y"_a, "batch_size"_a.none(), "epochs"_a, "verbose"_a, "callbacks"_a, "validation_split"_a,
          "validation_data"_a.none(), "shuffle"_a, "initial_epoch"_a, "validation_batch_size"_a.none(),
          "validation_freq"_a)
-      .def("evaluate", [](Model& model, const Tensor& x, const Tensor& y, std::optional<int64_t> batch_size, int verbose,
-                          std::vector<k::callbacks::CallbackPtr> callbacks) {
+      .def("evaluate", [](Model& model, const std::vector<Tensor>& x, const std::vector<Tensor>& y,
+                          std::optional<int64_t> batch_size, int verbose, std::vector<k::callbacks::CallbackPtr> callbacks) {
         k::EvaluateOptions o{.batch_size = batch_size, .verbose = verbose,
                              .callbacks = with_interrupt_check(std::move(callbacks))};
         nb::gil_scoped_release nogil;
         auto logs = model.evaluate(x, y, o);
         return std::vector<std::pair<std::string, double>>(logs.begin(), logs.end());
       }, "x"_a, "y"_a, "batch_size"_a.none(), "verbose"_a, "callbacks"_a)
-      .def("predict", [](Model& model, const Tensor& x, std::optional<int64_t> batch_size, int verbose,
+      .def("predict", [](Model& model, const std::vector<Tensor>& x, std::optional<int64_t> batch_size, int verbose,
                          std::vector<k::callbacks::CallbackPtr> callbacks) {
         k::PredictOptions o{.batch_size = batch_size, .verbose = verbose,
                             .callbacks = with_interrupt_check(std::move(callbacks))};
         nb::gil_scoped_release nogil;
-        return model.predict(x, o);
+        return static_cast<std::vector<Tensor>>(model.predict_all(x, o));
       }, "x"_a, "batch_size"_a.none(), "verbose"_a, "callbacks"_a)
-      .def("train_on_batch", [](Model& model, const Tensor& x, const Tensor& y, bool reset) {
+      .def("train_on_batch", [](Model& model, const std::vector<Tensor>& x, const std::vector<Tensor>& y, bool reset) {
         nb::gil_scoped_release nogil;
         auto logs = model.train_on_batch(x, y, reset);
         return std::vector<std::pair<std::string, double>>(logs.begin(), logs.end());
       })
-      .def("test_on_batch", [](Model& model, const Tensor& x, const Tensor& y, bool reset) {
+      .def("test_on_batch", [](Model& model, const std::vector<Tensor>& x, const std::vector<Tensor>& y, bool reset) {
         nb::gil_scoped_release nogil;
         auto logs = model.test_on_batch(x, y, reset);
         return std::vector<std::pair<std::string, double>>(logs.begin(), logs.end());
       })
-      .def("predict_on_batch", &Model::predict_on_batch, nb::call_guard<nb::gil_scoped_release>())
+      .def("predict_on_batch", [](Model& model, const std::vector<Tensor>& x) {
+        nb::gil_scoped_release nogil;
+        return static_cast<std::vector<Tensor>>(model.outputs_for(x, false));
+      })
+      .def_prop_ro("output_names", &Model::output_names)
+      .def_prop_ro("num_inputs", &Model::num_inputs)
       .def_prop_ro("layers", &Model::layers)
       .def("get_layer", &Model::get_layer)
       .def("summary", [](const Model& model) {
@@ -244,11 +276,7 @@ void bind_models(nb::module_& m) {
       .def("load_weights", &Model::load_weights, nb::call_guard<nb::gil_scoped_release>())
       .def_prop_ro("compiled", &Model::compiled)
       .def_prop_ro("optimizer", &Model::optimizer_ptr)
-      .def_prop_ro("metrics_names", [](const Model& model) {
-        std::vector<std::string> names{"loss"};
-        for (const auto& mt : model.metrics()) names.push_back(mt->name());
-        return names;
-      })
+      .def_prop_ro("metrics_names", &Model::metrics_names)
       .def_rw("stop_training", &Model::stop_training);
 
   nb::class_<k::Sequential, Model>(m, "Sequential")
@@ -259,6 +287,14 @@ void bind_models(nb::module_& m) {
       .def("add", [](k::Sequential& s, k::layers::LayerPtr l) { s.add(std::move(l)); })
       .def("pop", &k::Sequential::pop);
   m.def("sequential_from_config", [](const std::string& c) { return k::Sequential::from_config(parse_json(c)); });
+  nb::class_<k::Functional, Model>(m, "Functional")
+      .def("__init__", [](k::Functional* self, std::vector<k::layers::KerasTensor> inputs,
+                          std::vector<k::layers::KerasTensor> outputs, const std::string& name) {
+        new (self) k::Functional(std::move(inputs), std::move(outputs), {.name = name});
+      }, nb::arg("inputs"), nb::arg("outputs"), nb::arg("name") = "")
+      .def_prop_ro("inputs", &k::Functional::inputs)
+      .def_prop_ro("outputs", &k::Functional::outputs);
+  m.def("functional_from_config", [](const std::string& c) { return k::Functional::from_config(parse_json(c)); });
 }
 
 void bind_keras(nb::module_& m) {

@@ -20,6 +20,17 @@ bool is_input_node(const Node& n) { return n.inputs.empty() && dynamic_cast<laye
 
 std::string shape_text(const Shape& s) { return s.to_string(); }
 
+// Keras counts a model's own construction as its node 0 when the model was built with inputs
+// (a Functional, or a Sequential with an input shape): its calls inside another model are
+// nodes 1, 2, ... in configs and summaries (Keras's _should_skip_first_node).
+int first_node_offset(const layers::Layer& l) {
+  const auto* m = dynamic_cast<const Model*>(&l);
+  if (!m) return 0;
+  if (dynamic_cast<const Functional*>(m)) return 1;
+  const auto ls = m->layers();
+  return !ls.empty() && ls.front()->batch_input_shape() ? 1 : 0;
+}
+
 }  // namespace
 
 Functional::Functional(std::vector<KerasTensor> inputs, std::vector<KerasTensor> outputs, const FunctionalOptions& o)
@@ -147,7 +158,7 @@ std::vector<std::string> Functional::output_names() const {
 std::optional<Shape> Functional::model_input_shape() const { return inputs_[0].shape(); }
 
 int Functional::node_index(const Node* node) const {
-  int i = 0;
+  int i = first_node_offset(*node->layer);
   for (const auto& n : nodes_) {
     if (n.get() == node) return i;
     if (n->layer == node->layer) ++i;
@@ -236,12 +247,14 @@ std::shared_ptr<Functional> Functional::from_config(const nlohmann::ordered_json
       bool ready = true;
       for (const auto& ref : it->second) {
         const auto p = produced.find(ref.at(0).get<std::string>());
-        const size_t ni = ref.at(1).get<size_t>(), ti = ref.at(2).get<size_t>();
-        if (p == produced.end() || p->second.size() <= ni) {
+        const size_t ti = ref.at(2).get<size_t>();
+        const auto l = by_name.find(ref.at(0).get<std::string>());
+        const int64_t ni = ref.at(1).get<int64_t>() - (l == by_name.end() ? 0 : first_node_offset(*l->second));
+        if (p == produced.end() || ni < 0 || int64_t(p->second.size()) <= ni) {
           ready = false;
           break;
         }
-        args.push_back(p->second[ni].at(ti));
+        args.push_back(p->second[size_t(ni)].at(ti));
       }
       if (!ready) {
         ++it;
@@ -258,7 +271,9 @@ std::shared_ptr<Functional> Functional::from_config(const nlohmann::ordered_json
     for (const auto& ref : list) {
       const auto p = produced.find(ref.at(0).get<std::string>());
       if (p == produced.end()) throw ValueError("Functional config refers to unknown layer " + ref.dump());
-      out.push_back(p->second.at(ref.at(1).get<size_t>()).at(ref.at(2).get<size_t>()));
+      const int64_t ni = ref.at(1).get<int64_t>() - first_node_offset(*by_name.at(p->first));
+      if (ni < 0 || int64_t(p->second.size()) <= ni) throw ValueError("Functional config refers to a missing node " + ref.dump());
+      out.push_back(p->second[size_t(ni)].at(ref.at(2).get<size_t>()));
     }
     return out;
   };

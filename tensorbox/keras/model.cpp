@@ -161,6 +161,12 @@ std::vector<std::shared_ptr<metrics::Metric>> Model::metrics() const {
   return out;
 }
 
+std::vector<std::string> Model::metrics_names() const {
+  std::vector<std::string> out;
+  for (const auto& [k, v] : metric_logs()) out.push_back(k);
+  return out;
+}
+
 void Model::resolve_metrics(const TensorList& y, const TensorList& y_pred) {
   for (size_t i = 0; i < metric_names_.size(); ++i)
     if (metric_objs_[i].empty())

@@ -119,6 +119,8 @@ class Model : public layers::Layer {
   bool stop_training = false;
   // Every metric object, output by output (after the first batch resolved them).
   std::vector<std::shared_ptr<metrics::Metric>> metrics() const;
+  // The names the logs carry: "loss", per-output losses, then the (resolved) metrics.
+  std::vector<std::string> metrics_names() const;
 
  protected:
   // The batch input shape the model was declared with (first layer's input_shape), if any.

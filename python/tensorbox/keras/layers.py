@@ -63,12 +63,22 @@ class Layer:
     def __call__(self, inputs, training=None, **kwargs):
         if kwargs:
             raise TypeError("%s.__call__ got unexpected keyword arguments %s" % (type(self).__name__, list(kwargs)))
-        x = _value(inputs)
-        if not isinstance(x, Tensor):
-            x = convert_to_tensor(x, dtype_hint=_dt.float32)
-            if x.dtype == _dt.float64:
-                x = _C.ops.cast(x, "float32")
-        return self._impl(x, bool(training))
+        flat = list(inputs) if isinstance(inputs, (list, tuple)) else [inputs]
+        if any(isinstance(k, KerasTensor) for k in flat):
+            # A symbolic call: records this layer in the graph of a functional model.
+            if not all(isinstance(k, KerasTensor) for k in flat):
+                raise ValueError("Layer \"%s\": symbolic and concrete inputs cannot be mixed in one call" % self.name)
+            if training is not None:
+                raise NotImplementedError("tensorbox: a fixed `training` argument in a functional model's layer "
+                                          "call is not supported yet")
+            if self._impl.takes_list and not isinstance(inputs, (list, tuple)):
+                self._impl.compute_output_shape(inputs._impl.shape)  # merges: Keras's "needs a list" error
+            out = [KerasTensor(k) for k in self._impl.symbolic_call([k._impl for k in flat])]
+            return out[0] if len(out) == 1 else out
+        if isinstance(inputs, (list, tuple)) and self._impl.takes_list:
+            out = self._impl.call_list([_input_tensor(x) for x in flat], bool(training))
+            return out[0] if len(out) == 1 else list(out)
+        return self._impl(_input_tensor(inputs), bool(training))
 
     def build(self, input_shape):
         self._impl.build([-1 if d is None else int(d) for d in input_shape])
@@ -151,6 +161,16 @@ class Layer:
 
     def __repr__(self):
         return "<keras.layers.%s object '%s'>" % (type(self).__name__, self.name)
+
+
+def _input_tensor(x):
+    """Data fed to a layer as a tensor: NumPy float64 becomes float32, as Keras's layers cast it."""
+    x = _value(x)
+    if not isinstance(x, Tensor):
+        x = convert_to_tensor(x, dtype_hint=_dt.float32)
+        if x.dtype == _dt.float64:
+            x = _C.ops.cast(x, "float32")
+    return x
 
 
 def _layer_dtype(dtype):
@@ -336,6 +356,79 @@ class LayerNormalization(Layer):
             "gamma_initializer": _initializer_config(gamma_initializer)}, kwargs)
 
 
+class _Merge(Layer):
+    def __init__(self, **kwargs):
+        self._build_impl(type(self).__name__, {}, kwargs)
+
+
+class Add(_Merge):
+    pass
+
+
+class Subtract(_Merge):
+    pass
+
+
+class Multiply(_Merge):
+    pass
+
+
+class Average(_Merge):
+    pass
+
+
+class Maximum(_Merge):
+    pass
+
+
+class Minimum(_Merge):
+    pass
+
+
+class Concatenate(Layer):
+    def __init__(self, axis=-1, **kwargs):
+        self._build_impl("Concatenate", {"axis": int(axis)}, kwargs)
+
+
+class Dot(Layer):
+    def __init__(self, axes, normalize=False, **kwargs):
+        self._build_impl("Dot", {"axes": int(axes) if isinstance(axes, int) else [int(a) for a in axes],
+                                 "normalize": bool(normalize)}, kwargs)
+
+
+# Keras's functional forms: keras.layers.add([a, b]) == keras.layers.Add()([a, b]).
+def add(inputs, **kwargs):
+    return Add(**kwargs)(inputs)
+
+
+def subtract(inputs, **kwargs):
+    return Subtract(**kwargs)(inputs)
+
+
+def multiply(inputs, **kwargs):
+    return Multiply(**kwargs)(inputs)
+
+
+def average(inputs, **kwargs):
+    return Average(**kwargs)(inputs)
+
+
+def maximum(inputs, **kwargs):
+    return Maximum(**kwargs)(inputs)
+
+
+def minimum(inputs, **kwargs):
+    return Minimum(**kwargs)(inputs)
+
+
+def concatenate(inputs, axis=-1, **kwargs):
+    return Concatenate(axis=axis, **kwargs)(inputs)
+
+
+def dot(inputs, axes, normalize=False, **kwargs):
+    return Dot(axes=axes, normalize=normalize, **kwargs)(inputs)
+
+
 # Keras's short aliases.
 MaxPool1D, MaxPool2D, AvgPool1D, AvgPool2D = MaxPooling1D, MaxPooling2D, AveragePooling1D, AveragePooling2D
 GlobalAvgPool1D, GlobalAvgPool2D = GlobalAveragePooling1D, GlobalAveragePooling2D
@@ -379,15 +472,17 @@ class InputLayer(Layer):
 
 
 class KerasTensor:
-    """What keras.Input returns: a symbolic batch of the given shape. A Sequential model takes
-    it as its first element; the functional API (Model(inputs, outputs)) comes in its own issue."""
+    """A symbolic tensor (keras.KerasTensor): what keras.Input and layer calls on KerasTensors
+    return. Calling layers on them records the graph that keras.Model(inputs, outputs) runs;
+    a Sequential model also takes keras.Input as its first element."""
 
-    def __init__(self, layer):
-        self._keras_layer = layer
+    def __init__(self, impl):
+        self._impl = impl
 
-    shape = property(lambda self: TensorShape(self._keras_layer.input_shape))
-    dtype = property(lambda self: _dt.as_dtype(self._keras_layer.dtype))
-    name = property(lambda self: self._keras_layer.name)
+    shape = property(lambda self: TensorShape([None if d < 0 else d for d in self._impl.shape]))
+    dtype = property(lambda self: _dt.as_dtype(self._impl.dtype))
+    name = property(lambda self: self._impl.layer.name)
+    _keras_layer = property(lambda self: Layer._wrap(self._impl.layer))
 
     def __repr__(self):
         return "<KerasTensor: shape=%s dtype=%s (created by layer '%s')>" % (self.shape, self.dtype.name, self.name)
@@ -399,15 +494,18 @@ def Input(shape=None, batch_size=None, name=None, dtype=None, sparse=None, tenso
         raise ValueError("Please provide to Input a `shape` or a `tensor` or a `type_spec` argument. Note that "
                          "`shape` does not include the batch dimension.")
     if kwargs.get("batch_shape") is not None:
-        return KerasTensor(InputLayer(batch_input_shape=kwargs.pop("batch_shape"), name=name, dtype=dtype))
-    shape = (shape,) if isinstance(shape, int) else tuple(shape)
-    return KerasTensor(InputLayer(input_shape=shape, batch_size=batch_size, name=name, dtype=dtype))
+        layer = InputLayer(batch_input_shape=kwargs.pop("batch_shape"), name=name, dtype=dtype)
+    else:
+        shape = (shape,) if isinstance(shape, int) else tuple(shape)
+        layer = InputLayer(input_shape=shape, batch_size=batch_size, name=name, dtype=dtype)
+    return KerasTensor(_C.input_tensor(layer._impl))
 
 
 _LAYER_CLASSES = {c.__name__: c for c in (Dense, Activation, Dropout, Flatten, Reshape, InputLayer, Conv1D, Conv2D,
                                           MaxPooling1D, MaxPooling2D, AveragePooling1D, AveragePooling2D,
                                           GlobalAveragePooling1D, GlobalAveragePooling2D, GlobalMaxPooling1D,
-                                          GlobalMaxPooling2D, BatchNormalization, LayerNormalization)}
+                                          GlobalMaxPooling2D, BatchNormalization, LayerNormalization, Add,
+                                          Subtract, Multiply, Average, Maximum, Minimum, Concatenate, Dot)}
 
 
 def deserialize(config, custom_objects=None):

@@ -14,6 +14,25 @@ from . import optimizers
 from .layers import Layer
 
 
+def _data_list(x, names, what, kind):
+    """x or y of fit/evaluate/predict as one tensor per model input or output: a single array,
+    a list/tuple in order, or a dict keyed by the inputs' (outputs') names, as Keras takes them."""
+    if x is None:
+        raise ValueError("%s: no data given (%s is None)" % (what, "x" if kind == "input" else "y"))
+    if isinstance(x, dict):
+        missing = [n for n in names if n not in x]
+        unknown = [k for k in x if k not in names]
+        if missing or unknown:
+            raise ValueError("%s: the dict of %ss must have exactly the keys %s (the model's %s names); missing %s, "
+                             "unknown %s" % (what, kind, names, kind, missing, unknown))
+        return [_data(x[n], what) for n in names]
+    if isinstance(x, (list, tuple)):
+        arrays = all(isinstance(_value(v), (np.ndarray, Tensor)) for v in x)
+        if len(names) > 1 or (arrays and len(x) == 1):
+            return [_data(v, what) for v in x]  # the engine names a count mismatch
+    return [_data(x, what)]
+
+
 def _data(x, what, cast_float64=True):
     """Model inputs as tensors: NumPy float64 becomes float32 as Keras's data adapter does."""
     if x is None:
@@ -21,8 +40,6 @@ def _data(x, what, cast_float64=True):
     if type(x).__name__ in ("DatasetV2", "Dataset") or hasattr(x, "element_spec"):
         raise TypeError("tensorbox: %s takes NumPy arrays or tensors; tf.data pipelines come with the input "
                         "pipeline engine" % what)
-    if isinstance(x, dict) or (isinstance(x, (list, tuple)) and x and isinstance(x[0], (np.ndarray, Tensor))):
-        raise TypeError("tensorbox: %s takes one input array; several inputs need the functional API" % what)
     x = _value(x)
     if isinstance(x, Tensor):
         return x
@@ -45,35 +62,103 @@ def _logs_result(pairs, return_dict):
     return values[0] if len(values) == 1 else values
 
 
+def _flat_symbolic(struct, what):
+    """Model(inputs, outputs): a KerasTensor, or a list/tuple of them."""
+    items = list(struct) if isinstance(struct, (list, tuple)) else [struct]
+    if isinstance(struct, dict):
+        raise NotImplementedError("tensorbox: Model(%s=dict) is not supported yet; pass a list" % what)
+    for k in items:
+        if not isinstance(k, layers_module.KerasTensor):
+            raise ValueError("Model(%s=...) takes KerasTensors (from keras.Input and layer calls on them), got %r"
+                             % (what, k))
+    return items
+
+
+def _per_output(value, names, what, convert):
+    """A compile argument given for every output, as a list in output order, or as a dict keyed
+    by output names (outputs missing from the dict get `None`)."""
+    if isinstance(value, dict):
+        unknown = [k for k in value if k not in names]
+        if unknown:
+            raise ValueError("Unknown entries in %s dictionary: %s. Only expected following keys: %s"
+                             % (what, unknown, names))
+        return [convert(value.get(n)) for n in names]
+    if isinstance(value, (list, tuple)) and len(names) > 1:
+        if len(value) != len(names):
+            raise ValueError("When passing a list as %s, it should have one entry per model output. The model has %d "
+                             "outputs, but you passed %s=%r" % (what, len(names), what, value))
+        return [convert(v) for v in value]
+    return [convert(value) for _ in names]
+
+
 class Model(Layer):
-    """keras.Model. Sequential is the model type tensorbox builds today; Model(inputs, outputs)
-    and subclassing come with the functional API."""
+    """keras.Model: `Model(inputs, outputs)` builds a functional model from symbolic tensors
+    (keras.Input and layer calls on them); Sequential is the other model type."""
 
     def __init__(self, *args, **kwargs):
-        raise NotImplementedError("tensorbox: the functional API (Model(inputs, outputs)) and Model subclassing "
-                                  "are not built yet; use tf.keras.Sequential")
+        inputs = kwargs.pop("inputs", args[0] if args else None)
+        outputs = kwargs.pop("outputs", args[1] if len(args) > 1 else None)
+        name = kwargs.pop("name", None)
+        kwargs.pop("trainable", None)
+        if kwargs:
+            raise TypeError("Invalid keyword argument(s) in Model(): %s" % (tuple(kwargs),))
+        if inputs is None or outputs is None:
+            raise NotImplementedError("tensorbox: subclassing tf.keras.Model (a Python `call`) is not supported "
+                                      "yet; build the model with keras.Model(inputs, outputs) or Sequential")
+        # Keras mirrors the outputs' structure: a list of outputs gives lists of predictions.
+        self._output_is_list = isinstance(outputs, (list, tuple))
+        ins, outs = _flat_symbolic(inputs, "inputs"), _flat_symbolic(outputs, "outputs")
+        self._impl = _C.Functional([k._impl for k in ins], [k._impl for k in outs], name or "")
+        self.optimizer = None
+        self.history = None
+
+    @property
+    def inputs(self):
+        return [layers_module.KerasTensor(k) for k in self._impl.inputs]
+
+    @property
+    def outputs(self):
+        return [layers_module.KerasTensor(k) for k in self._impl.outputs]
+
+    input_names = property(lambda self: [k.layer.name for k in self._impl.inputs] if hasattr(self._impl, "inputs")
+                           else [self._impl.layers[0].name + "_input"] if self._impl.layers else ["input"])
+    output_names = property(lambda self: list(self._impl.output_names))
 
     # -- training configuration ---------------------------------------------------------------
     def compile(self, optimizer="rmsprop", loss=None, metrics=None, loss_weights=None, weighted_metrics=None,
                 run_eagerly=None, steps_per_execution=None, jit_compile=None, **kwargs):
         if loss is None:
             raise ValueError("tensorbox: compile() needs a loss")
-        for name, value in (("loss_weights", loss_weights), ("weighted_metrics", weighted_metrics)):
-            if value is not None:
-                raise NotImplementedError("tensorbox: compile(%s=...) comes with multi-output models" % name)
+        if weighted_metrics is not None:
+            raise NotImplementedError("tensorbox: compile(weighted_metrics=...) is not supported yet")
         if kwargs:
             raise TypeError("Invalid keyword argument(s) in `compile()`: %s" % (tuple(kwargs),))
-        if isinstance(loss, (list, dict)):
-            raise NotImplementedError("tensorbox: a list or dict of losses needs the functional API")
+        names = self.output_names
         opt = optimizers.get(optimizer)
-        loss_obj = losses.as_loss_object(loss)
-        names = [metrics_module.compile_name(m) for m in (metrics or [])]
-        self._impl.compile(opt._impl, loss_obj._impl, names)
+
+        def loss_of(value):
+            if value is None:
+                raise NotImplementedError("tensorbox: an output without a loss is not supported yet; give every "
+                                          "output a loss (with loss_weights 0 to ignore one)")
+            return losses.as_loss_object(value)
+
+        loss_objs = _per_output(loss, names, "loss", loss_of)
+        weights = [1.0] * len(names) if loss_weights is None else \
+            _per_output(loss_weights, names, "loss_weights", lambda w: 1.0 if w is None else float(w))
+        if isinstance(metrics, dict):
+            per_metrics = _per_output(metrics, names, "metrics", lambda m: [] if m is None else
+                                      [m] if not isinstance(m, (list, tuple)) else list(m))
+        elif isinstance(metrics, (list, tuple)) and metrics and all(isinstance(m, (list, tuple)) for m in metrics):
+            per_metrics = _per_output(list(metrics), names, "metrics", list)
+        else:
+            per_metrics = [list(metrics or []) for _ in names]
+        per_metrics = [[metrics_module.compile_name(m) for m in ms] for ms in per_metrics]
+        self._impl.compile(opt._impl, [l._impl for l in loss_objs], weights, per_metrics)
         # Under mixed_float16 the engine wrapped it in a LossScaleOptimizer, as Keras does.
         engine_opt = self._impl.optimizer
         self.optimizer = opt if engine_opt is opt._impl else optimizers.Optimizer._wrap(engine_opt)
         self.loss = loss
-        self.compiled_loss = loss_obj
+        self.compiled_loss = loss_objs[0] if len(loss_objs) == 1 else loss_objs
         # Run eagerly or not, jit or not: the engine runs the same kernels (the graph compiler comes later).
         self._run_eagerly = bool(run_eagerly)
         self._jit_compile = jit_compile
@@ -105,13 +190,13 @@ class Model(Layer):
         self._check_compiled()
         if y is None:
             raise ValueError("tensorbox: fit() needs targets y (datasets yielding (x, y) come with tf.data)")
-        xt, yt = _data(x, "fit"), _data(y, "fit")
+        xt, yt = self._x(x, "fit"), self._y(y, "fit")
         val = None
         if validation_data is not None:
             if len(validation_data) != 2:
                 raise ValueError("tensorbox: validation_data must be (x_val, y_val); sample weights are not "
                                  "supported yet")
-            val = (_data(validation_data[0], "fit(validation_data)"), _data(validation_data[1], "fit(validation_data)"))
+            val = (self._x(validation_data[0], "fit(validation_data)"), self._y(validation_data[1], "fit(validation_data)"))
         if not 0 <= float(validation_split) < 1:
             raise ValueError("`validation_split` must be in [0, 1), got %s" % validation_split)
         self.stop_training = False
@@ -123,7 +208,7 @@ class Model(Layer):
         history._fill(engine_history)
         history.set_model(self)
         history.set_params({"verbose": _verbose(verbose), "epochs": int(epochs),
-                            "steps": -(-int(xt._shape[0] * (1 - float(validation_split))) // int(batch_size or 32))})
+                            "steps": -(-int(xt[0]._shape[0] * (1 - float(validation_split))) // int(batch_size or 32))})
         self.history = history
         return history
 
@@ -134,7 +219,7 @@ class Model(Layer):
         self._check_compiled()
         if y is None:
             raise ValueError("tensorbox: evaluate() needs targets y")
-        pairs = self._impl.evaluate(_data(x, "evaluate"), _data(y, "evaluate"),
+        pairs = self._impl.evaluate(self._x(x, "evaluate"), self._y(y, "evaluate"),
                                     None if batch_size is None else int(batch_size), _verbose(verbose),
                                     self._engine_callbacks(callbacks))
         return _logs_result(pairs, return_dict)
@@ -143,15 +228,15 @@ class Model(Layer):
                 use_multiprocessing=False):
         if steps is not None:
             raise NotImplementedError("tensorbox: predict(steps=...) is not supported yet")
-        out = self._impl.predict(_data(x, "predict"), None if batch_size is None else int(batch_size),
+        out = self._impl.predict(self._x(x, "predict"), None if batch_size is None else int(batch_size),
                                  _verbose(verbose), self._engine_callbacks(callbacks))
-        return out.numpy()
+        return self._outputs([o.numpy() for o in out])
 
     def train_on_batch(self, x, y=None, sample_weight=None, class_weight=None, reset_metrics=True, return_dict=False):
         self._check_compiled()
         if sample_weight is not None or class_weight is not None:
             raise NotImplementedError("tensorbox: train_on_batch(sample_weight/class_weight) is not supported yet")
-        return _logs_result(self._impl.train_on_batch(_data(x, "train_on_batch"), _data(y, "train_on_batch"),
+        return _logs_result(self._impl.train_on_batch(self._x(x, "train_on_batch"), self._y(y, "train_on_batch"),
                                                       bool(reset_metrics)),
                             return_dict)
 
@@ -159,12 +244,22 @@ class Model(Layer):
         self._check_compiled()
         if sample_weight is not None:
             raise NotImplementedError("tensorbox: test_on_batch(sample_weight) is not supported yet")
-        return _logs_result(self._impl.test_on_batch(_data(x, "test_on_batch"), _data(y, "test_on_batch"),
+        return _logs_result(self._impl.test_on_batch(self._x(x, "test_on_batch"), self._y(y, "test_on_batch"),
                                                      bool(reset_metrics)),
                             return_dict)
 
     def predict_on_batch(self, x):
-        return self._impl.predict_on_batch(_data(x, "predict_on_batch")).numpy()
+        return self._outputs([o.numpy() for o in self._impl.predict_on_batch(self._x(x, "predict_on_batch"))])
+
+    # -- data structures ------------------------------------------------------------------------
+    def _x(self, x, what):
+        return _data_list(x, self.input_names, what, "input")
+
+    def _y(self, y, what):
+        return _data_list(y, self.output_names, what, "output")
+
+    def _outputs(self, arrays):
+        return arrays if getattr(self, "_output_is_list", False) else arrays[0]
 
     # -- structure ------------------------------------------------------------------------------
     @property
@@ -217,6 +312,22 @@ class Model(Layer):
     def __call__(self, inputs, training=None, mask=None):
         return Layer.__call__(self, inputs, training=training)
 
+    def get_config(self):
+        return _config.loads(self._impl.get_config())
+
+    @classmethod
+    def from_config(cls, config, custom_objects=None):
+        obj = cls.__new__(cls)
+        obj._impl = _C.functional_from_config(_config.dumps(config))
+        obj._output_is_list = len(obj._impl.output_names) > 1
+        obj.optimizer = None
+        obj.history = None
+        return obj
+
+
+Functional = Model
+layers_module._LAYER_CLASSES["Functional"] = Model
+
 
 class Sequential(Model):
     def __init__(self, layers=None, name=None):
@@ -230,9 +341,7 @@ class Sequential(Model):
     @staticmethod
     def _layer_impl(layer, index=None):
         if isinstance(layer, layers_module.KerasTensor):
-            return layer._keras_layer._impl
-        if isinstance(layer, Model):
-            raise NotImplementedError("tensorbox: nesting models comes with the functional API")
+            return layer._impl.layer
         if not isinstance(layer, Layer):
             raise TypeError("The added layer must be an instance of class Layer. Received: layer=%r of type %s."
                             % (layer, type(layer)))
@@ -254,3 +363,6 @@ class Sequential(Model):
         obj.optimizer = None
         obj.history = None
         return obj
+
+
+layers_module._LAYER_CLASSES["Sequential"] = Sequential

@@ -77,7 +77,11 @@ std::vector<Shape> Layer::compute_output_shapes(const std::vector<Shape>& shapes
   return {compute_output_shape(shapes[0])};
 }
 
-KerasTensor Layer::operator()(const KerasTensor& input) { return (*this)(std::vector<KerasTensor>{input}); }
+KerasTensor Layer::operator()(const KerasTensor& input) {
+  // A list-taking layer given one tensor: its single-shape rule decides (merges refuse it).
+  if (takes_list() && input.defined()) compute_output_shape(input.shape());
+  return (*this)(std::vector<KerasTensor>{input});
+}
 
 KerasTensor Layer::operator()(const std::vector<KerasTensor>& inputs) {
   const std::vector<KerasTensor> out = symbolic_call(inputs);
