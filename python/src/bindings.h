@@ -19,6 +19,7 @@ void bind_ops(nb::module_& m);
 void bind_autodiff(nb::module_& m);
 void bind_keras(nb::module_& m);
 void bind_callbacks(nb::module_& m);
+void bind_subclassing(nb::module_& m);
 
 // Configs cross the boundary as JSON text (they are small; Python's json module reads them).
 json parse_json(const std::string& text);

@@ -27,4 +27,5 @@ NB_MODULE(_C, m) {
   tbpy::bind_autodiff(m);
   tbpy::bind_keras(m);
   tbpy::bind_callbacks(m);
+  tbpy::bind_subclassing(m);
 }

@@ -78,7 +78,8 @@ std::vector<std::string> Model::output_names() const {
 }
 
 void Model::check_x(const TensorList& x, const char* what) const {
-  if (x.size() != num_inputs())
+  if (x.empty()) throw ValueError(std::string(what) + ": no input data given");
+  if (num_inputs() != 0 && x.size() != num_inputs())
     throw ValueError("Layer \"" + name() + "\" expects " + std::to_string(num_inputs()) + " input(s), but it received " +
                      std::to_string(x.size()) + " input tensors (" + what + ").");
   for (const Tensor& t : x)

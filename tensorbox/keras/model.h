@@ -92,6 +92,7 @@ class Model : public layers::Layer {
 
   // The model's forward pass on its inputs: one tensor per output.
   TensorList outputs_for(const TensorList& x, bool training);
+  // The number of inputs the model takes; 0: any (a Python subclass's `call` decides).
   virtual size_t num_inputs() const { return 1; }
   // Names of the outputs (their layers' names), which prefix per-output logs ("dense_1_loss").
   virtual std::vector<std::string> output_names() const;

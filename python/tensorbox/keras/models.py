@@ -4,6 +4,10 @@ compile/fit/evaluate/predict run in C++ with the GIL released; the data goes in 
 that borrow the NumPy arrays' memory, and Ctrl-C stops fit at the next batch (KeyboardInterrupt,
 weights as trained so far), as in Keras.
 """
+import inspect
+import re
+import weakref
+
 import numpy as np
 
 from .. import _C
@@ -19,6 +23,12 @@ def _data_list(x, names, what, kind):
     a list/tuple in order, or a dict keyed by the inputs' (outputs') names, as Keras takes them."""
     if x is None:
         raise ValueError("%s: no data given (%s is None)" % (what, "x" if kind == "input" else "y"))
+    if names is None:  # a subclassed model: a list is its inputs, anything else one input
+        if isinstance(x, (list, tuple)) and x and all(isinstance(_value(v), (np.ndarray, Tensor)) for v in x):
+            return [_data(v, what) for v in x]
+        if isinstance(x, dict):
+            raise NotImplementedError("tensorbox: dict inputs to a subclassed model are not supported yet")
+        return [_data(x, what)]
     if isinstance(x, dict):
         missing = [n for n in names if n not in x]
         unknown = [k for k in x if k not in names]
@@ -49,6 +59,12 @@ def _data(x, what, cast_float64=True):
     if arr.dtype.kind in "iu" and arr.dtype not in (np.uint8, np.int32, np.int64):
         arr = arr.astype(np.int64 if arr.dtype.kind == "i" else np.int32)
     return convert_to_tensor(arr)
+
+
+def _snake_case(name):
+    """Keras's default layer names: "MyModel" -> "my_model"."""
+    s = re.sub(r"(.)([A-Z][a-z0-9]+)", r"\1_\2", name)
+    return re.sub(r"([a-z])([A-Z])", r"\1_\2", s).lower()
 
 
 def _verbose(v):
@@ -102,15 +118,66 @@ class Model(Layer):
         kwargs.pop("trainable", None)
         if kwargs:
             raise TypeError("Invalid keyword argument(s) in Model(): %s" % (tuple(kwargs),))
+        if inputs is None and outputs is None:
+            self._init_subclassed(name)
+            return
         if inputs is None or outputs is None:
-            raise NotImplementedError("tensorbox: subclassing tf.keras.Model (a Python `call`) is not supported "
-                                      "yet; build the model with keras.Model(inputs, outputs) or Sequential")
+            raise ValueError("Model(inputs, outputs) needs both `inputs` and `outputs`")
         # Keras mirrors the outputs' structure: a list of outputs gives lists of predictions.
         self._output_is_list = isinstance(outputs, (list, tuple))
         ins, outs = _flat_symbolic(inputs, "inputs"), _flat_symbolic(outputs, "outputs")
         self._impl = _C.Functional([k._impl for k in ins], [k._impl for k in outs], name or "")
         self.optimizer = None
         self.history = None
+
+    # -- subclassing: a Python `call` run by the engine's training loop -------------------------
+    def _init_subclassed(self, name):
+        if type(self) is Model:
+            raise TypeError("Model() needs `inputs` and `outputs`, or a subclass that defines `call`")
+        ref = weakref.ref(self)
+
+        def forward(inputs, training):
+            model = ref()
+            if model is None:
+                raise RuntimeError("tensorbox: the Python model object behind this engine model was deleted")
+            return model._engine_forward(inputs, training)
+
+        object.__setattr__(self, "_impl", _C.PythonModel(name or _C.unique_object_name(_snake_case(type(self).__name__)),
+                                                         forward))
+        self.optimizer = None
+        self.history = None
+        self._output_is_list = False
+
+    def _engine_forward(self, inputs, training):
+        if type(self).call is Model.call:
+            raise NotImplementedError("Model %s: a subclass of tf.keras.Model must define `call`" % type(self).__name__)
+        x = inputs[0] if len(inputs) == 1 else list(inputs)
+        if "training" in inspect.signature(self.call).parameters:
+            out = self.call(x, training=bool(training))
+        else:
+            out = self.call(x)
+        self._output_is_list = isinstance(out, (list, tuple))
+        outs = list(out) if isinstance(out, (list, tuple)) else [out]
+        return [_value(o) if isinstance(_value(o), Tensor) else convert_to_tensor(o) for o in outs]
+
+    def call(self, inputs, training=None, mask=None):
+        raise NotImplementedError("Model %s: a subclass of tf.keras.Model must define `call`" % type(self).__name__)
+
+    def __setattr__(self, key, value):
+        # Layers assigned to a subclassed model (directly or in lists) are its layers: their
+        # weights are the model's weights, as Keras's attribute tracking does.
+        if not key.startswith("_"):
+            items = value if isinstance(value, (list, tuple)) else [value]
+            tracked = [v for v in items if isinstance(v, Layer)]
+            if tracked:
+                impl = self.__dict__.get("_impl")
+                if impl is None:
+                    raise RuntimeError("It looks like you are subclassing `Model` and you forgot to call "
+                                       "`super().__init__()`. Always start with this line.")
+                if hasattr(impl, "track"):
+                    for layer in tracked:
+                        impl.track(layer._impl)
+        object.__setattr__(self, key, value)
 
     @property
     def inputs(self):
@@ -120,8 +187,14 @@ class Model(Layer):
     def outputs(self):
         return [layers_module.KerasTensor(k) for k in self._impl.outputs]
 
-    input_names = property(lambda self: [k.layer.name for k in self._impl.inputs] if hasattr(self._impl, "inputs")
-                           else [self._impl.layers[0].name + "_input"] if self._impl.layers else ["input"])
+    @property
+    def input_names(self):
+        if hasattr(self._impl, "inputs"):
+            return [k.layer.name for k in self._impl.inputs]
+        if hasattr(self._impl, "track"):
+            return None  # a subclass: whatever its `call` takes
+        return [self._impl.layers[0].name + "_input"] if self._impl.layers else ["input"]
+
     output_names = property(lambda self: list(self._impl.output_names))
 
     # -- training configuration ---------------------------------------------------------------
