@@ -13,6 +13,7 @@
 #include "bindings.h"
 #include "tensorbox/keras/functional.h"
 #include "tensorbox/keras/layers/input_layer.h"
+#include "tensorbox/keras/layers/preprocessing.h"
 #include "tensorbox/keras/optimizers/deserialize.h"
 #include "tensorbox/keras/utils/console.h"
 
@@ -112,6 +113,12 @@ void bind_layers(nb::module_& m) {
       .def("get_config", [](const k::layers::Layer& l) { return config_text(l.get_config()); })
       .def("serialize", [](const k::layers::Layer& l) { return config_text(l.serialize()); });
   m.def("deserialize_layer", [](const std::string& config) { return k::layers::deserialize(parse_json(config)); });
+  m.def("normalization_adapt", [](const k::layers::LayerPtr& l, const Tensor& data) {
+    auto* n = dynamic_cast<k::layers::Normalization*>(l.get());
+    if (!n) throw tb::TypeError("adapt: layer \"" + l->name() + "\" is not a Normalization layer");
+    nb::gil_scoped_release nogil;
+    n->adapt(data);
+  });
   m.def("input_tensor", [](const k::layers::LayerPtr& l) {
     auto* in = dynamic_cast<k::layers::InputLayer*>(l.get());
     if (!in) throw tb::TypeError("input_tensor: layer \"" + l->name() + "\" is not an InputLayer");

@@ -94,6 +94,9 @@ const std::map<std::string, Initializer (*)()>& by_name() {
       {"constant", [] { return Constant(); }},
       {"random_normal", [] { return RandomNormal(); }},
       {"random_uniform", [] { return RandomUniform(); }},
+      // Keras's short aliases (Embedding's default is "uniform").
+      {"uniform", [] { return RandomUniform(); }},
+      {"normal", [] { return RandomNormal(); }},
       {"truncated_normal", [] { return TruncatedNormal(); }},
       {"variance_scaling", [] { return VarianceScaling(); }},
   };

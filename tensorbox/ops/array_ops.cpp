@@ -65,6 +65,24 @@ Tensor slice(const Tensor& x, const std::vector<int64_t>& begin, std::vector<int
   return y;
 }
 
+Tensor pad(const Tensor& x, const std::vector<std::pair<int64_t, int64_t>>& paddings) {
+  if (int64_t(paddings.size()) != x.rank())
+    throw InvalidArgumentError("pad: paddings must have one (before, after) pair per axis of shape " +
+                               x.shape().to_string() + ", got " + std::to_string(paddings.size()));
+  std::vector<int64_t> full = x.shape().dims(), begin;
+  for (size_t i = 0; i < paddings.size(); ++i) {
+    if (paddings[i].first < 0 || paddings[i].second < 0)
+      throw InvalidArgumentError("pad: paddings must be non-negative, got (" + std::to_string(paddings[i].first) + ", " +
+                                 std::to_string(paddings[i].second) + ") for axis " + std::to_string(i));
+    full[i] += paddings[i].first + paddings[i].second;
+    begin.push_back(paddings[i].first);
+  }
+  Tensor y = k::pad_slice(x, Shape(full), begin);
+  if (recording())
+    record("Pad", {x}, {y}, [s = x.shape(), begin](const Grads& g) { return Grads{k::slice(g[0], begin, s.dims())}; });
+  return y;
+}
+
 Tensor gather(const Tensor& params, const Tensor& indices, int64_t axis_in) {
   if (indices.dtype() != DType::int32 && indices.dtype() != DType::int64)
     throw InvalidArgumentError("gather: indices must be int32 or int64, got " +

@@ -1,4 +1,4 @@
-// Shape and layout ops with gradients: reshape (a view), transpose, slice, gather, concat,
+// Shape and layout ops with gradients: reshape (a view), transpose, slice, pad, gather, concat,
 // one_hot, broadcast_to, expand_dims, squeeze. Errors name the op and the shapes involved.
 //
 //   Tensor flat = tb::ops::reshape(images, {-1, 784});
@@ -16,6 +16,8 @@ Tensor reshape(const Tensor& x, const Shape& shape);
 Tensor transpose(const Tensor& x, std::vector<int64_t> perm = {});  // default: reverse axes
 // tf.slice: size -1 means "to the end".
 Tensor slice(const Tensor& x, const std::vector<int64_t>& begin, std::vector<int64_t> size);
+// tf.pad with zeros: paddings[i] = (before, after) for axis i.
+Tensor pad(const Tensor& x, const std::vector<std::pair<int64_t, int64_t>>& paddings);
 // tf.gather(params, indices, axis): indices int32/int64, each in [0, params.shape[axis]).
 Tensor gather(const Tensor& params, const Tensor& indices, int64_t axis = 0);
 // np.take_along_axis / tf.experimental.numpy.take_along_axis: picks one element per

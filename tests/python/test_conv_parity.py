@@ -6,6 +6,7 @@ import numpy as np
 import pytest
 
 from conftest import assert_close
+from layer_parity import check_layer as _check_layer
 
 CONV2D_CASES = [
     dict(filters=4, kernel_size=3),
@@ -31,58 +32,6 @@ POOL_CASES = [
     ("GlobalAveragePooling2D", dict()), ("GlobalMaxPooling2D", dict(keepdims=True)),
     ("GlobalAveragePooling1D", dict(keepdims=True)), ("GlobalMaxPooling1D", dict()),
 ]
-
-
-def _pair(tb, tfr, cls, kwargs, x):
-    """The layer in both engines, built for x, with TensorFlow's weights copied into ours."""
-    ref = getattr(tfr.keras.layers, cls)(**kwargs)
-    ref.build((None,) + x.shape[1:])
-    mine = getattr(tb.keras.layers, cls)(**kwargs)
-    mine.build((None,) + x.shape[1:])
-    mine.set_weights(ref.get_weights())
-    return mine, ref
-
-
-def _forward_and_gradients(tb, tfr, mine, ref, x):
-    r = np.random.default_rng(5).standard_normal(ref(x).shape).astype(np.float32)
-    xt, xr = tb.constant(x), tfr.constant(x)
-    with tb.GradientTape() as t1:
-        t1.watch(xt)
-        y1 = mine(xt)
-        l1 = tb.reduce_sum(y1 * r)
-    with tfr.GradientTape() as t2:
-        t2.watch(xr)
-        y2 = ref(xr)
-        l2 = tfr.reduce_sum(y2 * r)
-    g1 = t1.gradient(l1, [xt] + mine.trainable_weights)
-    g2 = t2.gradient(l2, [xr] + ref.trainable_weights)
-    return y1, y2, g1, g2
-
-
-def _check_layer(tb, tfr, cls, kwargs, x, rtol=1e-5, atol=1e-5):
-    mine, ref = _pair(tb, tfr, cls, kwargs, x)
-    y1, y2, g1, g2 = _forward_and_gradients(tb, tfr, mine, ref, x)
-    assert tuple(y1.shape) == tuple(y2.shape)
-    assert_close(y1, y2, rtol=rtol, atol=atol, what=cls + " forward")
-    assert len(g1) == len(g2)
-    for i, (a, b) in enumerate(zip(g1, g2)):
-        assert_close(a, b, rtol=rtol, atol=atol, what="%s gradient %d" % (cls, i))
-    assert mine.count_params() == ref.count_params()
-    assert tuple(mine.compute_output_shape((None,) + x.shape[1:])) == tuple(ref.compute_output_shape((None,) + x.shape[1:]))
-    # Every key Keras writes, with Keras's value (tuples become lists in JSON).
-    cfg, ref_cfg = mine.get_config(), ref.get_config()
-    for key, value in ref_cfg.items():
-        if key == "name":
-            continue
-        assert key in cfg, key
-        want = list(value) if isinstance(value, tuple) else value
-        assert cfg[key] == want, (key, cfg[key], want)
-    # from_config(get_config()) rebuilds the same layer: same weights, same outputs.
-    again = type(mine).from_config(cfg)
-    again.build((None,) + x.shape[1:])
-    again.set_weights(mine.get_weights())
-    assert_close(again(x), y1, what=cls + " from_config")
-    return mine, ref
 
 
 @pytest.mark.parametrize("kwargs", CONV2D_CASES, ids=lambda k: "-".join("%s=%s" % i for i in k.items()))

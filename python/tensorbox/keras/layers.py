@@ -5,6 +5,8 @@ Every layer is built by the engine from its Keras config: the keyword arguments 
 reads them (one mechanism for Python, C++ and saved configs). A keyword the engine does not
 take is a TypeError naming it.
 """
+import numpy as np
+
 from .. import _C
 from .. import dtypes as _dt
 from ..framework import Tensor, TensorShape, Variable, convert_to_tensor, _value
@@ -429,6 +431,184 @@ def dot(inputs, axes, normalize=False, **kwargs):
     return Dot(axes=axes, normalize=normalize, **kwargs)(inputs)
 
 
+class ReLU(Layer):
+    def __init__(self, max_value=None, negative_slope=0.0, threshold=0.0, **kwargs):
+        self._build_impl("ReLU", {"max_value": None if max_value is None else float(max_value),
+                                  "negative_slope": float(negative_slope), "threshold": float(threshold)}, kwargs)
+
+
+class LeakyReLU(Layer):
+    def __init__(self, alpha=0.3, **kwargs):
+        self._build_impl("LeakyReLU", {"alpha": float(alpha)}, kwargs)
+
+
+class ELU(Layer):
+    def __init__(self, alpha=1.0, **kwargs):
+        self._build_impl("ELU", {"alpha": float(alpha)}, kwargs)
+
+
+class PReLU(Layer):
+    def __init__(self, alpha_initializer="zeros", alpha_regularizer=None, alpha_constraint=None, shared_axes=None,
+                 **kwargs):
+        _unsupported("PReLU", alpha_regularizer=alpha_regularizer, alpha_constraint=alpha_constraint)
+        axes = None if shared_axes is None else _axis_list(shared_axes)
+        self._build_impl("PReLU", {"alpha_initializer": _initializer_config(alpha_initializer), "shared_axes": axes},
+                         kwargs)
+
+
+class Softmax(Layer):
+    def __init__(self, axis=-1, **kwargs):
+        self._build_impl("Softmax", {"axis": int(axis)}, kwargs)
+
+
+def _pairs(value, what):
+    """((top, bottom), (left, right)) from an int, a pair, or a pair of pairs (Keras's forms)."""
+    if isinstance(value, int):
+        return [[value, value], [value, value]]
+    value = list(value)
+    if len(value) != 2:
+        raise ValueError("`%s` should have two elements. Received: %r" % (what, value))
+    if all(isinstance(v, int) for v in value):
+        return [[value[0], value[0]], [value[1], value[1]]]
+    return [[int(a) for a in v] for v in value]
+
+
+class ZeroPadding2D(Layer):
+    def __init__(self, padding=(1, 1), data_format=None, **kwargs):
+        self._build_impl("ZeroPadding2D", {"padding": _pairs(padding, "padding"),
+                                           "data_format": _data_format(data_format)}, kwargs)
+
+
+class Cropping2D(Layer):
+    def __init__(self, cropping=((0, 0), (0, 0)), data_format=None, **kwargs):
+        self._build_impl("Cropping2D", {"cropping": _pairs(cropping, "cropping"),
+                                        "data_format": _data_format(data_format)}, kwargs)
+
+
+class UpSampling2D(Layer):
+    def __init__(self, size=(2, 2), data_format=None, interpolation="nearest", **kwargs):
+        self._build_impl("UpSampling2D", {"size": _tuple(size, 2, "size"), "data_format": _data_format(data_format),
+                                          "interpolation": interpolation}, kwargs)
+
+
+class RepeatVector(Layer):
+    def __init__(self, n, **kwargs):
+        self._build_impl("RepeatVector", {"n": int(n)}, kwargs)
+
+
+class Permute(Layer):
+    def __init__(self, dims, **kwargs):
+        self._build_impl("Permute", {"dims": [int(d) for d in dims]}, kwargs)
+
+
+class SpatialDropout2D(Layer):
+    def __init__(self, rate, data_format=None, **kwargs):
+        self._build_impl("SpatialDropout2D", {"rate": float(rate), "data_format": _data_format(data_format)}, kwargs)
+
+
+class GaussianNoise(Layer):
+    def __init__(self, stddev, seed=None, **kwargs):
+        self._build_impl("GaussianNoise", {"stddev": float(stddev), "seed": seed}, kwargs)
+
+
+class Embedding(Layer):
+    def __init__(self, input_dim, output_dim, embeddings_initializer="uniform", embeddings_regularizer=None,
+                 activity_regularizer=None, embeddings_constraint=None, mask_zero=False, input_length=None, **kwargs):
+        _unsupported("Embedding", embeddings_regularizer=embeddings_regularizer,
+                     activity_regularizer=activity_regularizer, embeddings_constraint=embeddings_constraint)
+        if "input_shape" not in kwargs and "batch_input_shape" not in kwargs:
+            kwargs["input_shape"] = (input_length,)  # as Keras does: (None,) without input_length
+        self._build_impl("Embedding", {"input_dim": int(input_dim), "output_dim": int(output_dim),
+                                       "embeddings_initializer": _initializer_config(embeddings_initializer),
+                                       "mask_zero": bool(mask_zero),
+                                       "input_length": None if input_length is None else int(input_length)}, kwargs)
+
+
+class Rescaling(Layer):
+    def __init__(self, scale, offset=0.0, **kwargs):
+        self._build_impl("Rescaling", {"scale": float(scale), "offset": float(offset)}, kwargs)
+
+
+class Normalization(Layer):
+    def __init__(self, axis=-1, mean=None, variance=None, invert=False, **kwargs):
+        if invert:
+            raise NotImplementedError("tensorbox: Normalization(invert=True) is not supported yet")
+
+        def values(v):
+            return None if v is None else [float(x) for x in np.ravel(np.asarray(v, dtype=np.float64))]
+
+        self._build_impl("Normalization", {"axis": None if axis is None else _axis_list(axis),
+                                           "mean": values(mean), "variance": values(variance)}, kwargs)
+
+    def adapt(self, data, batch_size=None, steps=None):
+        if steps is not None:
+            raise NotImplementedError("tensorbox: Normalization.adapt(steps=...) is not supported yet")
+        _C.normalization_adapt(self._impl, _input_tensor(data))
+
+
+class CenterCrop(Layer):
+    def __init__(self, height, width, **kwargs):
+        self._build_impl("CenterCrop", {"height": int(height), "width": int(width)}, kwargs)
+
+
+class _Conv2DVariant(Layer):
+    def _variant(self, config, kernel_size, strides, padding, data_format, dilation_rate, activation, use_bias,
+                 bias_initializer, kwargs, **unsupported):
+        _unsupported(type(self).__name__, **unsupported)
+        config.update({"kernel_size": _tuple(kernel_size, 2, "kernel_size"), "strides": _tuple(strides, 2, "strides"),
+                       "padding": str(padding).lower(), "data_format": _data_format(data_format),
+                       "dilation_rate": _tuple(dilation_rate, 2, "dilation_rate"),
+                       "activation": _activation_name(activation), "use_bias": bool(use_bias),
+                       "bias_initializer": _initializer_config(bias_initializer)})
+        self._build_impl(type(self).__name__, config, kwargs)
+
+
+class Conv2DTranspose(_Conv2DVariant):
+    def __init__(self, filters, kernel_size, strides=(1, 1), padding="valid", output_padding=None, data_format=None,
+                 dilation_rate=(1, 1), activation=None, use_bias=True, kernel_initializer="glorot_uniform",
+                 bias_initializer="zeros", kernel_regularizer=None, bias_regularizer=None, activity_regularizer=None,
+                 kernel_constraint=None, bias_constraint=None, **kwargs):
+        self._variant({"filters": int(filters), "kernel_initializer": _initializer_config(kernel_initializer),
+                       "output_padding": None if output_padding is None else _tuple(output_padding, 2, "output_padding")},
+                      kernel_size, strides, padding, data_format, dilation_rate, activation, use_bias, bias_initializer,
+                      kwargs, kernel_regularizer=kernel_regularizer, bias_regularizer=bias_regularizer,
+                      activity_regularizer=activity_regularizer, kernel_constraint=kernel_constraint,
+                      bias_constraint=bias_constraint)
+
+
+class DepthwiseConv2D(_Conv2DVariant):
+    def __init__(self, kernel_size, strides=(1, 1), padding="valid", depth_multiplier=1, data_format=None,
+                 dilation_rate=(1, 1), activation=None, use_bias=True, depthwise_initializer="glorot_uniform",
+                 bias_initializer="zeros", depthwise_regularizer=None, bias_regularizer=None,
+                 activity_regularizer=None, depthwise_constraint=None, bias_constraint=None, **kwargs):
+        self._variant({"depth_multiplier": int(depth_multiplier),
+                       "depthwise_initializer": _initializer_config(depthwise_initializer)},
+                      kernel_size, strides, padding, data_format, dilation_rate, activation, use_bias, bias_initializer,
+                      kwargs, depthwise_regularizer=depthwise_regularizer, bias_regularizer=bias_regularizer,
+                      activity_regularizer=activity_regularizer, depthwise_constraint=depthwise_constraint,
+                      bias_constraint=bias_constraint)
+
+
+class SeparableConv2D(_Conv2DVariant):
+    def __init__(self, filters, kernel_size, strides=(1, 1), padding="valid", data_format=None, dilation_rate=(1, 1),
+                 depth_multiplier=1, activation=None, use_bias=True, depthwise_initializer="glorot_uniform",
+                 pointwise_initializer="glorot_uniform", bias_initializer="zeros", depthwise_regularizer=None,
+                 pointwise_regularizer=None, bias_regularizer=None, activity_regularizer=None,
+                 depthwise_constraint=None, pointwise_constraint=None, bias_constraint=None, **kwargs):
+        self._variant({"filters": int(filters), "depth_multiplier": int(depth_multiplier),
+                       "depthwise_initializer": _initializer_config(depthwise_initializer),
+                       "pointwise_initializer": _initializer_config(pointwise_initializer)},
+                      kernel_size, strides, padding, data_format, dilation_rate, activation, use_bias, bias_initializer,
+                      kwargs, depthwise_regularizer=depthwise_regularizer, pointwise_regularizer=pointwise_regularizer,
+                      bias_regularizer=bias_regularizer, activity_regularizer=activity_regularizer,
+                      depthwise_constraint=depthwise_constraint, pointwise_constraint=pointwise_constraint,
+                      bias_constraint=bias_constraint)
+
+
+Convolution1D, Convolution2D, Convolution2DTranspose = Conv1D, Conv2D, Conv2DTranspose
+SeparableConvolution2D = SeparableConv2D
+
+
 # Keras's short aliases.
 MaxPool1D, MaxPool2D, AvgPool1D, AvgPool2D = MaxPooling1D, MaxPooling2D, AveragePooling1D, AveragePooling2D
 GlobalAvgPool1D, GlobalAvgPool2D = GlobalAveragePooling1D, GlobalAveragePooling2D
@@ -505,7 +685,11 @@ _LAYER_CLASSES = {c.__name__: c for c in (Dense, Activation, Dropout, Flatten, R
                                           MaxPooling1D, MaxPooling2D, AveragePooling1D, AveragePooling2D,
                                           GlobalAveragePooling1D, GlobalAveragePooling2D, GlobalMaxPooling1D,
                                           GlobalMaxPooling2D, BatchNormalization, LayerNormalization, Add,
-                                          Subtract, Multiply, Average, Maximum, Minimum, Concatenate, Dot)}
+                                          Subtract, Multiply, Average, Maximum, Minimum, Concatenate, Dot, ReLU,
+                                          LeakyReLU, ELU, PReLU, Softmax, ZeroPadding2D, Cropping2D, UpSampling2D,
+                                          RepeatVector, Permute, SpatialDropout2D, GaussianNoise, Embedding,
+                                          Rescaling, Normalization, CenterCrop, Conv2DTranspose, DepthwiseConv2D,
+                                          SeparableConv2D)}
 
 
 def deserialize(config, custom_objects=None):

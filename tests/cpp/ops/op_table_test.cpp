@@ -375,6 +375,31 @@ std::vector<OpCase> build_cases() {
                       }));
   {
     // Picks columns 2, 0, 0 of rows 0..2 (and along axis 0 for the second shape set).
+    OpCase c = layout("pad", {{{2, 3}}, {{1, 4, 2}}, {{0, 2}}}, [](const Inputs& in) {
+      std::vector<std::pair<int64_t, int64_t>> p;
+      for (int64_t a = 0; a < in[0].rank(); ++a) p.push_back({a % 2, 1 + a});
+      return ops::pad(in[0], p);
+    }, [](const Inputs& in) {
+      const Shape& s = in[0].shape();
+      std::vector<int64_t> d;
+      for (int64_t a = 0; a < s.rank(); ++a) d.push_back(s[a] + a % 2 + 1 + a);
+      std::vector<double> out(size_t(Shape(d).num_elements()), 0.0);
+      const auto v = values(in[0]);
+      for (int64_t i = 0; i < s.num_elements(); ++i) {  // each element moves by its axis' `before`
+        int64_t rem = i, o = 0, stride = 1;
+        for (int64_t a = s.rank() - 1; a >= 0; --a) {
+          const int64_t idx = rem % s[a];
+          rem /= s[a];
+          o += (idx + a % 2) * stride;
+          stride *= d[size_t(a)];
+        }
+        out[size_t(o)] = v[size_t(i)];
+      }
+      return RefOut{Shape(d), out};
+    });
+    cs.push_back(c);
+  }
+  {
     OpCase c = layout("take_along_axis", {{{3, 4}}}, [](const Inputs& in) {
       return ops::take_along_axis(in[0], Tensor::from_vector<int64_t>({2, 0, 0, 3, 3, 1}, {3, 2}), 1);
     }, [](const Inputs& in) {

@@ -1,0 +1,76 @@
+#include "tensorbox/keras/layers/embedding.h"
+
+#include "tensorbox/keras/layers/layer_utils.h"
+#include "tensorbox/ops/array_ops.h"
+#include "tensorbox/ops/math_ops.h"
+#include "tensorbox/ops/reduce_ops.h"
+
+namespace tb::keras::layers {
+
+Embedding::Embedding(int64_t input_dim, int64_t output_dim, const EmbeddingOptions& o)
+    : Layer("Embedding", base_options(o)),
+      input_dim_(input_dim),
+      output_dim_(output_dim),
+      options_(o),
+      init_(initializers::get(o.embeddings_initializer)) {
+  if (input_dim <= 0 || output_dim <= 0)
+    throw ValueError("Both `input_dim` and `output_dim` should be positive, Received input_dim = " +
+                     std::to_string(input_dim) + " and output_dim = " + std::to_string(output_dim));
+}
+
+void Embedding::build(const Shape&) {
+  embeddings_ = add_weight("embeddings", {input_dim_, output_dim_}, init_);
+  built_ = true;
+}
+
+Tensor Embedding::call(const Tensor& x, bool) {
+  const Tensor idx = x.dtype() == DType::int32 || x.dtype() == DType::int64 ? x : ops::cast(x, DType::int32);
+  if (idx.size() > 0) {
+    const double lo = ops::reduce_min(ops::cast(idx, DType::float64)).item();
+    const double hi = ops::reduce_max(ops::cast(idx, DType::float64)).item();
+    if (lo < 0 || hi >= double(input_dim_))
+      throw InvalidArgumentError("Exception encountered when calling layer \"" + name() + "\": indices contain " +
+                                 std::to_string(int64_t(lo < 0 ? lo : hi)) + ", which is not in [0, " +
+                                 std::to_string(input_dim_) + ")");
+  }
+  return ops::gather(read(embeddings_), idx, 0);
+}
+
+Shape Embedding::compute_output_shape(const Shape& s) const {
+  std::vector<int64_t> d = s.dims();
+  d.push_back(output_dim_);
+  return Shape(d);
+}
+
+nlohmann::ordered_json Embedding::layer_config() const {
+  return {{"input_dim", input_dim_},
+          {"output_dim", output_dim_},
+          {"embeddings_initializer", init_.get_config()},
+          {"embeddings_regularizer", nullptr},
+          {"activity_regularizer", nullptr},
+          {"embeddings_constraint", nullptr},
+          {"mask_zero", options_.mask_zero},
+          {"input_length", options_.input_length ? nlohmann::ordered_json(*options_.input_length) : nlohmann::ordered_json(nullptr)}};
+}
+
+std::shared_ptr<Embedding> Embedding::from_config(const nlohmann::ordered_json& c) {
+  ConfigReader r(c, "layer Embedding");
+  allow_base_keys(r);
+  const BaseOptions b = base_options_from_config(c);
+  EmbeddingOptions o{.input_shape = b.input_shape, .name = b.name, .trainable = b.trainable, .dtype = b.dtype};
+  int64_t input_dim = 0, output_dim = 0;
+  r.read("input_dim", input_dim);
+  r.read("output_dim", output_dim);
+  r.read("mask_zero", o.mask_zero);
+  r.read("input_length", o.input_length);
+  r.allow("embeddings_initializer");
+  for (const char* k : {"embeddings_regularizer", "activity_regularizer", "embeddings_constraint"}) r.ignore(k, nullptr);
+  r.finish();
+  auto l = std::make_shared<Embedding>(input_dim, output_dim, o);
+  if (c.contains("embeddings_initializer")) l->init_ = initializers::from_config(c["embeddings_initializer"]);
+  return l;
+}
+
+TB_REGISTER_LAYER(Embedding);
+
+}  // namespace tb::keras::layers

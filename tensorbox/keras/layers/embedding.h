@@ -1,0 +1,37 @@
+// Embedding (keras.layers.Embedding): integer indices [batch, ...] -> rows of a learned
+// [input_dim, output_dim] table, [batch, ..., output_dim]. Float indices are cast to int32 as
+// Keras does; an index outside [0, input_dim) is an error naming it. mask_zero is kept in the
+// config; the mask itself reaches no layer yet (the recurrent layers that read it come later).
+//
+//   Embedding e(10000, 64);
+//   Tensor v = e(token_ids);
+#pragma once
+
+#include "tensorbox/keras/layers/layer.h"
+
+namespace tb::keras::layers {
+
+struct EmbeddingOptions {
+  std::string embeddings_initializer = "uniform";
+  bool mask_zero = false;
+  std::optional<int64_t> input_length{};
+  TB_LAYER_BASE_OPTIONS;
+};
+
+class Embedding : public Layer {
+ public:
+  Embedding(int64_t input_dim, int64_t output_dim, const EmbeddingOptions& options = {});
+  void build(const Shape& input_shape) override;
+  Tensor call(const Tensor& inputs, bool training) override;
+  Shape compute_output_shape(const Shape& s) const override;
+  nlohmann::ordered_json layer_config() const override;
+  static std::shared_ptr<Embedding> from_config(const nlohmann::ordered_json& c);
+
+ private:
+  int64_t input_dim_, output_dim_;
+  EmbeddingOptions options_;
+  initializers::Initializer init_;
+  Variable embeddings_;
+};
+
+}  // namespace tb::keras::layers
