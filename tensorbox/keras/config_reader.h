@@ -52,6 +52,14 @@ class ConfigReader {
     }
   }
 
+  // Like read, but a missing or null value leaves the field at its default (Keras's None
+  // meaning "the default", e.g. data_format=None).
+  template <class T>
+  void read_if_set(const char* key, T& field) {
+    if (has(key)) read(key, field);
+    else allow(key);
+  }
+
   // A Keras key tensorbox accepts only at its default (e.g. the legacy `decay` of optimizers).
   void ignore(const char* key, const nlohmann::ordered_json& default_value) {
     allowed_.insert(key);

@@ -201,6 +201,14 @@ Tensor softmax_cross_entropy_with_logits(const Tensor& labels, const Tensor& log
   return loss;
 }
 
+Tensor batch_normalization(const Tensor& x, const Tensor& mean, const Tensor& variance, const Tensor& offset,
+                           const Tensor& scale, double epsilon) {
+  Tensor inv = rsqrt(add(variance, scalar_like(epsilon, variance)));
+  if (scale.defined()) inv = mul(inv, scale);
+  const Tensor y = mul(sub(x, mean), inv);
+  return offset.defined() ? add(y, offset) : y;
+}
+
 Tensor dropout(const Tensor& x, double rate) {
   if (!(rate >= 0.0 && rate < 1.0))
     throw ValueError("dropout: rate must be a float in the range [0, 1), got " + std::to_string(rate));

@@ -26,6 +26,12 @@ Tensor log_softmax(const Tensor& logits, int64_t axis = -1);
 Tensor sparse_softmax_cross_entropy_with_logits(const Tensor& labels, const Tensor& logits);
 // labels: probabilities of the logits' shape and dtype.
 Tensor softmax_cross_entropy_with_logits(const Tensor& labels, const Tensor& logits);
+// tf.nn.batch_normalization: (x - mean) * rsqrt(variance + epsilon) * scale + offset, with all
+// statistics broadcast against x; `scale`/`offset` may be undefined. A composition of
+// primitives (the tape differentiates through batch statistics too); BatchNormalization and
+// LayerNormalization share it.
+Tensor batch_normalization(const Tensor& x, const Tensor& mean, const Tensor& variance, const Tensor& offset,
+                           const Tensor& scale, double epsilon);
 // Inverted dropout (tf.nn.dropout): keeps each element with probability 1 - rate and scales
 // kept ones by 1 / (1 - rate). Draws from the global generator.
 Tensor dropout(const Tensor& x, double rate);

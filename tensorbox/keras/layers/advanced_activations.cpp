@@ -6,13 +6,6 @@
 
 namespace tb::keras::layers {
 
-namespace {
-BaseOptions read_base(ConfigReader& r, const nlohmann::ordered_json& c) {
-  allow_base_keys(r);
-  return base_options_from_config(c);
-}
-}  // namespace
-
 ReLU::ReLU(const ReLUOptions& o) : Layer("ReLU", base_options(o)), options_(o) {
   if (o.max_value && *o.max_value < 0)
     throw ValueError("max_value of a ReLU layer cannot be a negative value. Received: " + std::to_string(*o.max_value));
@@ -40,7 +33,7 @@ nlohmann::ordered_json ReLU::layer_config() const {
 
 std::shared_ptr<ReLU> ReLU::from_config(const nlohmann::ordered_json& c) {
   ConfigReader r(c, "layer ReLU");
-  const BaseOptions b = read_base(r, c);
+  const BaseOptions b = read_base_options(r, c);
   ReLUOptions o{.input_shape = b.input_shape, .name = b.name, .trainable = b.trainable, .dtype = b.dtype};
   r.read("max_value", o.max_value);
   r.read("negative_slope", o.negative_slope);
@@ -61,7 +54,7 @@ Tensor LeakyReLU::call(const Tensor& x, bool) {
 
 std::shared_ptr<LeakyReLU> LeakyReLU::from_config(const nlohmann::ordered_json& c) {
   ConfigReader r(c, "layer LeakyReLU");
-  const BaseOptions b = read_base(r, c);
+  const BaseOptions b = read_base_options(r, c);
   AlphaOptions o{.input_shape = b.input_shape, .name = b.name, .trainable = b.trainable, .dtype = b.dtype};
   r.read("alpha", o.alpha);
   r.finish();
@@ -79,7 +72,7 @@ Tensor ELU::call(const Tensor& x, bool) {
 
 std::shared_ptr<ELU> ELU::from_config(const nlohmann::ordered_json& c) {
   ConfigReader r(c, "layer ELU");
-  const BaseOptions b = read_base(r, c);
+  const BaseOptions b = read_base_options(r, c);
   AlphaOptions o{.alpha = 1.0, .input_shape = b.input_shape, .name = b.name, .trainable = b.trainable, .dtype = b.dtype};
   r.read("alpha", o.alpha);
   r.finish();
@@ -117,7 +110,7 @@ nlohmann::ordered_json PReLU::layer_config() const {
 
 std::shared_ptr<PReLU> PReLU::from_config(const nlohmann::ordered_json& c) {
   ConfigReader r(c, "layer PReLU");
-  const BaseOptions b = read_base(r, c);
+  const BaseOptions b = read_base_options(r, c);
   PReLUOptions o{.input_shape = b.input_shape, .name = b.name, .trainable = b.trainable, .dtype = b.dtype};
   if (r.has("shared_axes")) o.shared_axes = read_tuple(r, "shared_axes", {});
   else r.allow("shared_axes");
@@ -134,7 +127,7 @@ Tensor Softmax::call(const Tensor& x, bool) { return ops::softmax(x, axis_); }
 
 std::shared_ptr<Softmax> Softmax::from_config(const nlohmann::ordered_json& c) {
   ConfigReader r(c, "layer Softmax");
-  const BaseOptions b = read_base(r, c);
+  const BaseOptions b = read_base_options(r, c);
   SoftmaxOptions o{.input_shape = b.input_shape, .name = b.name, .trainable = b.trainable, .dtype = b.dtype};
   r.read("axis", o.axis);
   r.finish();

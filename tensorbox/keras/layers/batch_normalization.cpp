@@ -6,6 +6,7 @@
 #include "tensorbox/keras/layers/layer_utils.h"
 #include "tensorbox/ops/array_ops.h"
 #include "tensorbox/ops/math_ops.h"
+#include "tensorbox/ops/nn_ops.h"
 #include "tensorbox/ops/op.h"
 #include "tensorbox/ops/reduce_ops.h"
 
@@ -87,10 +88,8 @@ Tensor BatchNormalization::call(const Tensor& inputs, bool training) {
     mean = param(moving_mean_);
     var = param(moving_variance_);
   }
-  Tensor inv = ops::rsqrt(ops::add(var, ops::scalar_like(options_.epsilon, var)));
-  if (options_.scale) inv = ops::mul(inv, param(gamma_));
-  Tensor y = ops::mul(ops::sub(x, mean), inv);
-  if (options_.center) y = ops::add(y, param(beta_));
+  const Tensor y = ops::batch_normalization(x, mean, var, options_.center ? param(beta_) : Tensor(),
+                                            options_.scale ? param(gamma_) : Tensor(), options_.epsilon);
   return narrow ? ops::cast(y, inputs.dtype()) : y;
 }
 
@@ -113,8 +112,7 @@ nlohmann::ordered_json BatchNormalization::layer_config() const {
 
 std::shared_ptr<BatchNormalization> BatchNormalization::from_config(const nlohmann::ordered_json& c) {
   ConfigReader r(c, "layer BatchNormalization");
-  allow_base_keys(r);
-  const BaseOptions b = base_options_from_config(c);
+  const BaseOptions b = read_base_options(r, c);
   BatchNormalizationOptions o{.input_shape = b.input_shape, .name = b.name, .trainable = b.trainable, .dtype = b.dtype};
   o.axis = read_tuple(r, "axis", {-1});
   r.read("momentum", o.momentum);

@@ -55,8 +55,7 @@ std::vector<Tensor> Concatenate::call_list(const std::vector<Tensor>& inputs, bo
 
 std::shared_ptr<Concatenate> Concatenate::from_config(const nlohmann::ordered_json& c) {
   ConfigReader r(c, "layer Concatenate");
-  allow_base_keys(r);
-  const BaseOptions b = base_options_from_config(c);
+  const BaseOptions b = read_base_options(r, c);
   ConcatenateOptions o{.input_shape = b.input_shape, .name = b.name, .trainable = b.trainable, .dtype = b.dtype};
   r.read("axis", o.axis);
   r.finish();

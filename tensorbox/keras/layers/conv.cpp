@@ -148,21 +148,12 @@ nlohmann::ordered_json Conv::layer_config() const {
 std::pair<int64_t, ConvOptions> Conv::options_from_config(const nlohmann::ordered_json& c,
                                                           const std::string& class_name) {
   ConfigReader r(c, "layer " + class_name);
-  allow_base_keys(r);
-  const BaseOptions b = base_options_from_config(c);
+  const BaseOptions b = read_base_options(r, c);
   ConvOptions o{.input_shape = b.input_shape, .name = b.name, .trainable = b.trainable, .dtype = b.dtype};
   int64_t filters = 0;
   r.read("filters", filters);
-  o.kernel_size = read_tuple(r, "kernel_size", {});
-  o.strides = read_tuple(r, "strides", {1});
-  o.dilation_rate = read_tuple(r, "dilation_rate", {1});
-  r.read("padding", o.padding);
-  if (r.has("data_format")) r.read("data_format", o.data_format);
-  else r.allow("data_format");
+  read_conv_args(r, o);
   r.read("groups", o.groups);
-  if (r.has("activation")) r.read("activation", o.activation);
-  else r.allow("activation");
-  r.read("use_bias", o.use_bias);
   r.allow("kernel_initializer");
   r.allow("bias_initializer");
   for (const char* k : {"kernel_regularizer", "bias_regularizer", "activity_regularizer", "kernel_constraint",

@@ -164,24 +164,15 @@ nlohmann::ordered_json Conv2DVariantLayer::layer_config() const {
 std::pair<int64_t, Conv2DVariantOptions> Conv2DVariantLayer::options_from_config(const nlohmann::ordered_json& c,
                                                                                  const std::string& class_name) {
   ConfigReader r(c, "layer " + class_name);
-  allow_base_keys(r);
-  const BaseOptions b = base_options_from_config(c);
+  const BaseOptions b = read_base_options(r, c);
   Conv2DVariantOptions o{.input_shape = b.input_shape, .name = b.name, .trainable = b.trainable, .dtype = b.dtype};
   int64_t filters = 0;
   r.read("filters", filters);
-  o.kernel_size = read_tuple(r, "kernel_size", {});
-  o.strides = read_tuple(r, "strides", {1});
-  o.dilation_rate = read_tuple(r, "dilation_rate", {1});
+  read_conv_args(r, o);
   if (r.has("output_padding")) o.output_padding = read_tuple(r, "output_padding", {});
   else r.allow("output_padding");
-  r.read("padding", o.padding);
-  if (r.has("data_format")) r.read("data_format", o.data_format);
-  else r.allow("data_format");
   r.ignore("groups", 1);
   r.read("depth_multiplier", o.depth_multiplier);
-  if (r.has("activation")) r.read("activation", o.activation);
-  else r.allow("activation");
-  r.read("use_bias", o.use_bias);
   for (const char* k : {"kernel_initializer", "depthwise_initializer", "pointwise_initializer", "bias_initializer"}) r.allow(k);
   for (const char* k : {"kernel_regularizer", "depthwise_regularizer", "pointwise_regularizer", "bias_regularizer",
                         "activity_regularizer", "kernel_constraint", "depthwise_constraint", "pointwise_constraint",

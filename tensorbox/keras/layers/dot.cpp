@@ -94,8 +94,7 @@ nlohmann::ordered_json Dot::layer_config() const {
 
 std::shared_ptr<Dot> Dot::from_config(const nlohmann::ordered_json& c) {
   ConfigReader r(c, "layer Dot");
-  allow_base_keys(r);
-  const BaseOptions b = base_options_from_config(c);
+  const BaseOptions b = read_base_options(r, c);
   DotOptions o{.input_shape = b.input_shape, .name = b.name, .trainable = b.trainable, .dtype = b.dtype};
   o.axes = read_tuple(r, "axes", {-1});
   r.read("normalize", o.normalize);

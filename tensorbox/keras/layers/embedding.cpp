@@ -55,8 +55,7 @@ nlohmann::ordered_json Embedding::layer_config() const {
 
 std::shared_ptr<Embedding> Embedding::from_config(const nlohmann::ordered_json& c) {
   ConfigReader r(c, "layer Embedding");
-  allow_base_keys(r);
-  const BaseOptions b = base_options_from_config(c);
+  const BaseOptions b = read_base_options(r, c);
   EmbeddingOptions o{.input_shape = b.input_shape, .name = b.name, .trainable = b.trainable, .dtype = b.dtype};
   int64_t input_dim = 0, output_dim = 0;
   r.read("input_dim", input_dim);

@@ -47,11 +47,9 @@ nlohmann::ordered_json GlobalPooling::layer_config() const {
 
 GlobalPoolingOptions GlobalPooling::options_from_config(const nlohmann::ordered_json& c, const std::string& class_name) {
   ConfigReader r(c, "layer " + class_name);
-  allow_base_keys(r);
-  const BaseOptions b = base_options_from_config(c);
+  const BaseOptions b = read_base_options(r, c);
   GlobalPoolingOptions o{.input_shape = b.input_shape, .name = b.name, .trainable = b.trainable, .dtype = b.dtype};
-  if (r.has("data_format")) r.read("data_format", o.data_format);
-  else r.allow("data_format");
+  r.read_if_set("data_format", o.data_format);
   r.read("keepdims", o.keepdims);
   r.finish();
   return o;

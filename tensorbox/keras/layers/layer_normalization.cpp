@@ -3,6 +3,7 @@
 #include "tensorbox/keras/layers/layer_utils.h"
 #include "tensorbox/ops/array_ops.h"
 #include "tensorbox/ops/math_ops.h"
+#include "tensorbox/ops/nn_ops.h"
 #include "tensorbox/ops/reduce_ops.h"
 
 namespace tb::keras::layers {
@@ -39,12 +40,9 @@ Tensor LayerNormalization::call(const Tensor& inputs, bool) {
   const Tensor x = narrow ? ops::cast(inputs, DType::float32) : inputs;
   auto param = [&](const Variable& v) { return ops::reshape(ops::cast(v.value(), x.dtype()), Shape(bs)); };
   const Tensor mean = ops::reduce_mean(x, axes_, true);
-  const Tensor centered = ops::sub(x, mean);
-  const Tensor var = ops::reduce_mean(ops::square(centered), axes_, true);
-  Tensor inv = ops::rsqrt(ops::add(var, ops::scalar_like(options_.epsilon, var)));
-  if (options_.scale) inv = ops::mul(inv, param(gamma_));
-  Tensor y = ops::mul(centered, inv);
-  if (options_.center) y = ops::add(y, param(beta_));
+  const Tensor var = ops::reduce_mean(ops::square(ops::sub(x, mean)), axes_, true);
+  const Tensor y = ops::batch_normalization(x, mean, var, options_.center ? param(beta_) : Tensor(),
+                                            options_.scale ? param(gamma_) : Tensor(), options_.epsilon);
   return narrow ? ops::cast(y, inputs.dtype()) : y;
 }
 
@@ -64,8 +62,7 @@ nlohmann::ordered_json LayerNormalization::layer_config() const {
 
 std::shared_ptr<LayerNormalization> LayerNormalization::from_config(const nlohmann::ordered_json& c) {
   ConfigReader r(c, "layer LayerNormalization");
-  allow_base_keys(r);
-  const BaseOptions b = base_options_from_config(c);
+  const BaseOptions b = read_base_options(r, c);
   LayerNormalizationOptions o{.input_shape = b.input_shape, .name = b.name, .trainable = b.trainable, .dtype = b.dtype};
   o.axis = read_tuple(r, "axis", {-1});
   r.read("epsilon", o.epsilon);

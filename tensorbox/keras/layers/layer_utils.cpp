@@ -38,6 +38,11 @@ void allow_base_keys(ConfigReader& r) {
   for (const char* k : {"name", "trainable", "dtype", "batch_input_shape"}) r.allow(k);
 }
 
+BaseOptions read_base_options(ConfigReader& r, const nlohmann::ordered_json& c) {
+  allow_base_keys(r);
+  return base_options_from_config(c);
+}
+
 Tensor to_channels_last(const Tensor& x) {
   std::vector<int64_t> perm{0};
   for (int64_t i = 2; i < x.rank(); ++i) perm.push_back(i);

@@ -10,6 +10,7 @@
 
 #include "tensorbox/core/tensor.h"
 #include "tensorbox/keras/config_reader.h"
+#include "tensorbox/keras/layers/layer.h"
 
 namespace tb::keras::layers {
 
@@ -20,6 +21,20 @@ std::vector<int64_t> normalize_tuple(const std::vector<int64_t>& value, int rank
 std::vector<int64_t> read_tuple(ConfigReader& r, const char* key, std::vector<int64_t> fallback);
 // Marks name, trainable, dtype and batch_input_shape as known to a layer's ConfigReader.
 void allow_base_keys(ConfigReader& r);
+// The base options of a layer config, their keys marked as known to `r`.
+BaseOptions read_base_options(ConfigReader& r, const nlohmann::ordered_json& config);
+// The arguments every convolution config has (kernel_size, strides, dilation_rate, padding,
+// data_format, activation, use_bias), read into an options struct with those fields.
+template <class O>
+void read_conv_args(ConfigReader& r, O& o) {
+  o.kernel_size = read_tuple(r, "kernel_size", {});
+  o.strides = read_tuple(r, "strides", {1});
+  o.dilation_rate = read_tuple(r, "dilation_rate", {1});
+  r.read("padding", o.padding);
+  r.read_if_set("data_format", o.data_format);
+  r.read_if_set("activation", o.activation);
+  r.read("use_bias", o.use_bias);
+}
 // [N, C, spatial...] <-> [N, spatial..., C] (channels_first input runs channels_last inside).
 Tensor to_channels_last(const Tensor& x);
 Tensor to_channels_first(const Tensor& x);

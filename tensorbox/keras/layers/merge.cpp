@@ -89,9 +89,8 @@ std::vector<Tensor> Merge::call_list(const std::vector<Tensor>& inputs, bool) {
   size_t Name::arity() const { return arity_value; }                                                 \
   std::shared_ptr<Name> Name::from_config(const nlohmann::ordered_json& c) {                         \
     ConfigReader r(c, "layer " #Name);                                                               \
-    allow_base_keys(r);                                                                              \
+    const BaseOptions b = read_base_options(r, c);                                                   \
     r.finish();                                                                                      \
-    const BaseOptions b = base_options_from_config(c);                                               \
     return std::make_shared<Name>(MergeOptions{b.input_shape, b.name, b.trainable, b.dtype});        \
   }                                                                                                  \
   TB_REGISTER_LAYER(Name)

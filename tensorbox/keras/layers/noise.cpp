@@ -32,13 +32,11 @@ nlohmann::ordered_json SpatialDropout2D::layer_config() const {
 
 std::shared_ptr<SpatialDropout2D> SpatialDropout2D::from_config(const nlohmann::ordered_json& c) {
   ConfigReader r(c, "layer SpatialDropout2D");
-  allow_base_keys(r);
-  const BaseOptions b = base_options_from_config(c);
+  const BaseOptions b = read_base_options(r, c);
   SpatialDropout2DOptions o{.input_shape = b.input_shape, .name = b.name, .trainable = b.trainable, .dtype = b.dtype};
   double rate = 0;
   r.read("rate", rate);
-  if (r.has("data_format")) r.read("data_format", o.data_format);
-  else r.allow("data_format");
+  r.read_if_set("data_format", o.data_format);
   r.ignore("noise_shape", nullptr);
   r.allow("seed");
   r.finish();
@@ -57,8 +55,7 @@ Tensor GaussianNoise::call(const Tensor& x, bool training) {
 
 std::shared_ptr<GaussianNoise> GaussianNoise::from_config(const nlohmann::ordered_json& c) {
   ConfigReader r(c, "layer GaussianNoise");
-  allow_base_keys(r);
-  const BaseOptions b = base_options_from_config(c);
+  const BaseOptions b = read_base_options(r, c);
   double stddev = 0;
   r.read("stddev", stddev);
   r.allow("seed");

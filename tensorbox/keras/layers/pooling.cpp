@@ -62,14 +62,12 @@ nlohmann::ordered_json Pooling::layer_config() const {
 
 PoolingOptions Pooling::options_from_config(const nlohmann::ordered_json& c, const std::string& class_name) {
   ConfigReader r(c, "layer " + class_name);
-  allow_base_keys(r);
-  const BaseOptions b = base_options_from_config(c);
+  const BaseOptions b = read_base_options(r, c);
   PoolingOptions o{.input_shape = b.input_shape, .name = b.name, .trainable = b.trainable, .dtype = b.dtype};
   o.pool_size = read_tuple(r, "pool_size", {2});
   o.strides = read_tuple(r, "strides", {});
   r.read("padding", o.padding);
-  if (r.has("data_format")) r.read("data_format", o.data_format);
-  else r.allow("data_format");
+  r.read_if_set("data_format", o.data_format);
   r.finish();
   return o;
 }

@@ -9,13 +9,6 @@
 
 namespace tb::keras::layers {
 
-namespace {
-BaseOptions read_base(ConfigReader& r, const nlohmann::ordered_json& c) {
-  allow_base_keys(r);
-  return base_options_from_config(c);
-}
-}  // namespace
-
 Rescaling::Rescaling(double scale, const RescalingOptions& o)
     : Layer("Rescaling", base_options(o)), scale_(scale), offset_(o.offset) {}
 
@@ -26,7 +19,7 @@ Tensor Rescaling::call(const Tensor& inputs, bool) {
 
 std::shared_ptr<Rescaling> Rescaling::from_config(const nlohmann::ordered_json& c) {
   ConfigReader r(c, "layer Rescaling");
-  const BaseOptions b = read_base(r, c);
+  const BaseOptions b = read_base_options(r, c);
   double scale = 1.0;
   RescalingOptions o{.input_shape = b.input_shape, .name = b.name, .trainable = b.trainable, .dtype = b.dtype};
   r.read("scale", scale);
@@ -123,7 +116,7 @@ nlohmann::ordered_json Normalization::layer_config() const {
 
 std::shared_ptr<Normalization> Normalization::from_config(const nlohmann::ordered_json& c) {
   ConfigReader r(c, "layer Normalization");
-  const BaseOptions b = read_base(r, c);
+  const BaseOptions b = read_base_options(r, c);
   NormalizationOptions o{.input_shape = b.input_shape, .name = b.name, .trainable = b.trainable, .dtype = b.dtype};
   if (r.has("axis")) o.axis = read_tuple(r, "axis", {-1});
   else if (c.contains("axis")) { r.allow("axis"); o.axis = {}; }  // axis=None: one statistic for everything
@@ -175,7 +168,7 @@ Shape CenterCrop::compute_output_shape(const Shape& s) const {
 
 std::shared_ptr<CenterCrop> CenterCrop::from_config(const nlohmann::ordered_json& c) {
   ConfigReader r(c, "layer CenterCrop");
-  const BaseOptions b = read_base(r, c);
+  const BaseOptions b = read_base_options(r, c);
   int64_t h = 0, w = 0;
   r.read("height", h);
   r.read("width", w);

@@ -21,10 +21,6 @@ void check_data_format(const std::string& f) {
     throw ValueError("The `data_format` argument must be one of \"channels_first\", \"channels_last\". Received: " + f);
 }
 
-BaseOptions read_base(ConfigReader& r, const nlohmann::ordered_json& c) {
-  allow_base_keys(r);
-  return base_options_from_config(c);
-}
 
 }  // namespace
 
@@ -79,7 +75,7 @@ nlohmann::ordered_json SpatialPairs::layer_config() const {
 SpatialPairsOptions SpatialPairs::options_from_config(const nlohmann::ordered_json& c, const std::string& class_name,
                                                       const char* key, Pairs2D fallback) {
   ConfigReader r(c, "layer " + class_name);
-  const BaseOptions b = read_base(r, c);
+  const BaseOptions b = read_base_options(r, c);
   SpatialPairsOptions o{.pairs = fallback, .input_shape = b.input_shape, .name = b.name, .trainable = b.trainable,
                         .dtype = b.dtype};
   r.allow(key);
@@ -97,8 +93,7 @@ SpatialPairsOptions SpatialPairs::options_from_config(const nlohmann::ordered_js
       throw ValueError("`" + std::string(key) + "` should have two elements. Received: " + v.dump());
     }
   }
-  if (r.has("data_format")) r.read("data_format", o.data_format);
-  else r.allow("data_format");
+  r.read_if_set("data_format", o.data_format);
   r.finish();
   return o;
 }
@@ -138,11 +133,10 @@ nlohmann::ordered_json UpSampling2D::layer_config() const {
 
 std::shared_ptr<UpSampling2D> UpSampling2D::from_config(const nlohmann::ordered_json& c) {
   ConfigReader r(c, "layer UpSampling2D");
-  const BaseOptions b = read_base(r, c);
+  const BaseOptions b = read_base_options(r, c);
   UpSampling2DOptions o{.input_shape = b.input_shape, .name = b.name, .trainable = b.trainable, .dtype = b.dtype};
   o.size = read_tuple(r, "size", {2, 2});
-  if (r.has("data_format")) r.read("data_format", o.data_format);
-  else r.allow("data_format");
+  r.read_if_set("data_format", o.data_format);
   r.read("interpolation", o.interpolation);
   r.finish();
   return std::make_shared<UpSampling2D>(o);
@@ -161,7 +155,7 @@ Shape RepeatVector::compute_output_shape(const Shape& s) const { return Shape{s[
 
 std::shared_ptr<RepeatVector> RepeatVector::from_config(const nlohmann::ordered_json& c) {
   ConfigReader r(c, "layer RepeatVector");
-  const BaseOptions b = read_base(r, c);
+  const BaseOptions b = read_base_options(r, c);
   int64_t n = 0;
   r.read("n", n);
   r.finish();
@@ -192,7 +186,7 @@ Shape Permute::compute_output_shape(const Shape& s) const {
 
 std::shared_ptr<Permute> Permute::from_config(const nlohmann::ordered_json& c) {
   ConfigReader r(c, "layer Permute");
-  const BaseOptions b = read_base(r, c);
+  const BaseOptions b = read_base_options(r, c);
   const std::vector<int64_t> dims = read_tuple(r, "dims", {});
   r.finish();
   return std::make_shared<Permute>(dims, PermuteOptions{b.input_shape, b.name, b.trainable, b.dtype});

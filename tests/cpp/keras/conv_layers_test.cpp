@@ -98,31 +98,21 @@ TEST_F(ConvLayersTest, PoolingLayersComputeWindows) {
   EXPECT_EQ(MaxPooling1D({.pool_size = {3}, .strides = {1}})(x.reshape({1, 16, 1})).shape(), (Shape{1, 14, 1}));
 }
 
-template <class F>
-void expect_value_error(F&& f, const std::string& needle) {
-  try {
-    f();
-    ADD_FAILURE() << "no error; expected: " << needle;
-  } catch (const ValueError& e) {
-    EXPECT_NE(std::string(e.what()).find(needle), std::string::npos) << e.what();
-  }
-}
-
 TEST_F(ConvLayersTest, ErrorsNameLayerAndShapes) {
-  expect_value_error([] { Conv2D(0, {.kernel_size = {3}}); }, "filters=0");
-  expect_value_error([] { Conv2D(4); }, "`kernel_size` is required");
-  expect_value_error([] { Conv2D(4, {.kernel_size = {3, 3, 3}}); }, "must be a tuple of 2 integers");
-  expect_value_error([] { Conv2D(4, {.kernel_size = {3}, .strides = {2}, .dilation_rate = {2}}); }, "`strides > 1`");
-  expect_value_error([] { Conv2D(4, {.kernel_size = {3}, .padding = "causal"}); }, "only supported for `Conv1D`");
+  tb::testing::expect_error<ValueError>([] { Conv2D(0, {.kernel_size = {3}}); }, "filters=0");
+  tb::testing::expect_error<ValueError>([] { Conv2D(4); }, "`kernel_size` is required");
+  tb::testing::expect_error<ValueError>([] { Conv2D(4, {.kernel_size = {3, 3, 3}}); }, "must be a tuple of 2 integers");
+  tb::testing::expect_error<ValueError>([] { Conv2D(4, {.kernel_size = {3}, .strides = {2}, .dilation_rate = {2}}); }, "`strides > 1`");
+  tb::testing::expect_error<ValueError>([] { Conv2D(4, {.kernel_size = {3}, .padding = "causal"}); }, "only supported for `Conv1D`");
   Conv2D c(4, {.kernel_size = {3}, .name = "edge"});
-  expect_value_error([&] { c(Tensor::zeros({2, 8, 8})); }, "Input 0 of layer \"edge\" is incompatible with the layer: expected min_ndim=4");
+  tb::testing::expect_error<ValueError>([&] { c(Tensor::zeros({2, 8, 8})); }, "Input 0 of layer \"edge\" is incompatible with the layer: expected min_ndim=4");
   c(Tensor::zeros({2, 8, 8, 3}));
-  expect_value_error([&] { c(Tensor::zeros({2, 8, 8, 2})); },
+  tb::testing::expect_error<ValueError>([&] { c(Tensor::zeros({2, 8, 8, 2})); },
                      "expected axis -1 of input shape to have value 3, but received input with shape (2, 8, 8, 2)");
-  expect_value_error([&] { c(Tensor::zeros({2, 2, 8, 3})); }, "One of the dimensions in the output is <= 0 due to downsampling in edge");
-  expect_value_error([] { MaxPooling2D({.pool_size = {3}, .name = "pool"})(Tensor::zeros({1, 2, 2, 1})); },
+  tb::testing::expect_error<ValueError>([&] { c(Tensor::zeros({2, 2, 8, 3})); }, "One of the dimensions in the output is <= 0 due to downsampling in edge");
+  tb::testing::expect_error<ValueError>([] { MaxPooling2D({.pool_size = {3}, .name = "pool"})(Tensor::zeros({1, 2, 2, 1})); },
                      "Negative dimension size caused by subtracting 3 from 2 in layer \"pool\"");
-  expect_value_error([] { GlobalAveragePooling1D()(Tensor::zeros({1, 2, 2, 1})); }, "expected ndim=3, found ndim=4");
+  tb::testing::expect_error<ValueError>([] { GlobalAveragePooling1D()(Tensor::zeros({1, 2, 2, 1})); }, "expected ndim=3, found ndim=4");
 }
 
 }  // namespace

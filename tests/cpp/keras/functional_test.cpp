@@ -127,29 +127,19 @@ TEST_F(FunctionalTest, LossPerOutputWithWeightsAndKerasLogNames) {
   EXPECT_THROW(m->predict({x, x}), ValueError);
 }
 
-template <class F>
-void expect_value_error(F&& f, const std::string& needle) {
-  try {
-    f();
-    ADD_FAILURE() << "no error; expected: " << needle;
-  } catch (const ValueError& e) {
-    EXPECT_NE(std::string(e.what()).find(needle), std::string::npos) << e.what();
-  }
-}
-
 TEST_F(FunctionalTest, Errors) {
   const KerasTensor a = Input({4}), b = Input({4});
   const KerasTensor s = (*make<Add>())({a, b});
-  expect_value_error([&] { Functional({a}, {s}); }, "Graph disconnected");
-  expect_value_error([&] { Functional({a, a}, {s}); }, "contains the same input multiple times");
+  tb::testing::expect_error<ValueError>([&] { Functional({a}, {s}); }, "Graph disconnected");
+  tb::testing::expect_error<ValueError>([&] { Functional({a, a}, {s}); }, "contains the same input multiple times");
   auto m = two_tower();
   m->compile({.optimizer = "sgd", .loss = "mse"});
   const Tensor x = Tensor::zeros({2, 4});
-  expect_value_error([&] { m->fit(x, {x, x}, {.verbose = 0}); }, "expects 2 input(s), but it received 1");
-  expect_value_error([&] { m->fit({x, x}, x, {.verbose = 0}); }, "has 2 output(s) (out, aux) but y has 1");
-  expect_value_error([&] { m->compile({.optimizer = "sgd", .losses = {"mse"}}); }, "`loss` has 1 entries but the model has 2 outputs");
-  expect_value_error([&] { m->fit({x, Tensor::zeros({3, 4})}, {x, x}, {.verbose = 0}); }, "Data cardinality is ambiguous");
-  expect_value_error([&] { (*m)(std::vector<Tensor>{Tensor::zeros({2, 5}), x}); }, "expected shape=(None, 4), found shape=(2, 5)");
+  tb::testing::expect_error<ValueError>([&] { m->fit(x, {x, x}, {.verbose = 0}); }, "expects 2 input(s), but it received 1");
+  tb::testing::expect_error<ValueError>([&] { m->fit({x, x}, x, {.verbose = 0}); }, "has 2 output(s) (out, aux) but y has 1");
+  tb::testing::expect_error<ValueError>([&] { m->compile({.optimizer = "sgd", .losses = {"mse"}}); }, "`loss` has 1 entries but the model has 2 outputs");
+  tb::testing::expect_error<ValueError>([&] { m->fit({x, Tensor::zeros({3, 4})}, {x, x}, {.verbose = 0}); }, "Data cardinality is ambiguous");
+  tb::testing::expect_error<ValueError>([&] { (*m)(std::vector<Tensor>{Tensor::zeros({2, 5}), x}); }, "expected shape=(None, 4), found shape=(2, 5)");
 }
 
 }  // namespace

@@ -51,26 +51,16 @@ TEST(MergeLayers, SymbolicShapesAndConfigs) {
     EXPECT_EQ(deserialize(l->serialize())->get_config(), l->get_config()) << l->class_name();
 }
 
-template <class F>
-void expect_value_error(F&& f, const std::string& needle) {
-  try {
-    f();
-    ADD_FAILURE() << "no error; expected: " << needle;
-  } catch (const ValueError& e) {
-    EXPECT_NE(std::string(e.what()).find(needle), std::string::npos) << e.what();
-  }
-}
-
 TEST(MergeLayers, Errors) {
   const Tensor a = Tensor::zeros({2, 4}), b = Tensor::zeros({2, 5});
-  expect_value_error([&] { Add()({a, b}); }, "Inputs have incompatible shapes. Received shapes (4,) and (5,)");
-  expect_value_error([&] { Add()(a); }, "A merge layer should be called on a list of inputs");
-  expect_value_error([&] { Subtract()({a, a, a}); }, "A `Subtract` layer should be called on exactly 2 inputs");
-  expect_value_error([&] { Concatenate()({Tensor::zeros({2, 4, 5}), Tensor::zeros({2, 3, 6})}); },
+  tb::testing::expect_error<ValueError>([&] { Add()({a, b}); }, "Inputs have incompatible shapes. Received shapes (4,) and (5,)");
+  tb::testing::expect_error<ValueError>([&] { Add()(a); }, "A merge layer should be called on a list of inputs");
+  tb::testing::expect_error<ValueError>([&] { Subtract()({a, a, a}); }, "A `Subtract` layer should be called on exactly 2 inputs");
+  tb::testing::expect_error<ValueError>([&] { Concatenate()({Tensor::zeros({2, 4, 5}), Tensor::zeros({2, 3, 6})}); },
                      "requires inputs with matching shapes except for the concatenation axis. Received: input_shape=[(None, 4, 5), (None, 3, 6)]");
-  expect_value_error([&] { Dot({.axes = {1}})({a, b}); }, "Incompatible input shapes: axis values 4 (at axis 1) != 5 (at axis 1)");
-  expect_value_error([&] { Dense(3)({a, a}); }, "Layer \"dense");
-  expect_value_error([&] { Dense(3)(Input({4})); }, "not owned by a shared_ptr");
+  tb::testing::expect_error<ValueError>([&] { Dot({.axes = {1}})({a, b}); }, "Incompatible input shapes: axis values 4 (at axis 1) != 5 (at axis 1)");
+  tb::testing::expect_error<ValueError>([&] { Dense(3)({a, a}); }, "Layer \"dense");
+  tb::testing::expect_error<ValueError>([&] { Dense(3)(Input({4})); }, "not owned by a shared_ptr");
 }
 
 }  // namespace

@@ -198,31 +198,21 @@ TEST(ConvOps, OneDnnRunsJitKernelsNotReferenceLoops) {
   std::cout << "oneDNN convolution implementations: " << names << "\n";
 }
 
-template <class F>
-void expect_error(F&& f, const std::string& needle) {
-  try {
-    f();
-    ADD_FAILURE() << "no error; expected one containing: " << needle;
-  } catch (const Error& e) {
-    EXPECT_NE(std::string(e.what()).find(needle), std::string::npos) << e.what();
-  }
-}
-
 TEST(ConvOps, ErrorsNameTheProblem) {
   const Tensor x = Tensor::zeros({2, 8, 8, 3}), w = Tensor::zeros({3, 3, 3, 4});
-  expect_error([&] { ops::conv2d(Tensor::zeros({8, 8, 3}), w, Tensor(), {}); }, "must be 4-dimensional");
-  expect_error([&] { ops::conv2d(x, Tensor::zeros({3, 3, 2, 4}), Tensor(), {}); },
+  tb::testing::expect_error<Error>([&] { ops::conv2d(Tensor::zeros({8, 8, 3}), w, Tensor(), {}); }, "must be 4-dimensional");
+  tb::testing::expect_error<Error>([&] { ops::conv2d(x, Tensor::zeros({3, 3, 2, 4}), Tensor(), {}); },
                "Depth of input (3) is not a multiple of input depth of filter (2)");
-  expect_error([&] { ops::conv2d(x, Tensor::zeros({9, 9, 3, 4}), Tensor(), {.layer = "conv2d_7"}); },
+  tb::testing::expect_error<Error>([&] { ops::conv2d(x, Tensor::zeros({9, 9, 3, 4}), Tensor(), {.layer = "conv2d_7"}); },
                "conv2d_7: Computed output size would be negative");
-  expect_error([&] { ops::conv2d(x, w, Tensor::zeros({5}), {}); }, "bias of shape (5,) does not match");
-  expect_error([&] { ops::conv2d(x, w, Tensor(), {.padding = "full"}); }, "padding must be one of");
-  expect_error([&] { ops::conv2d(x, w, Tensor(), {.strides = {0, 1}}); }, "strides must be positive");
-  expect_error([&] { ops::conv2d(x, ops::cast(w, DType::float64), Tensor(), {}); }, "does not match filter dtype");
-  expect_error([&] { ops::conv2d(x, w, Tensor(), {}, "softmax"); }, "cannot be fused");
-  expect_error([&] { ops::conv2d_transpose(Tensor::zeros({1, 3, 3, 4}), w, {6, 6}, {}); }, "does not convolve back");
-  expect_error([&] { ops::max_pool2d(x, {9, 9}, {1, 1}); }, "MaxPool: Computed output size would be negative");
-  expect_error([&] { ops::avg_pool2d(Tensor::zeros({2, 8, 8, 3}, DType::int32), {2, 2}, {2, 2}); }, "floating");
+  tb::testing::expect_error<Error>([&] { ops::conv2d(x, w, Tensor::zeros({5}), {}); }, "bias of shape (5,) does not match");
+  tb::testing::expect_error<Error>([&] { ops::conv2d(x, w, Tensor(), {.padding = "full"}); }, "padding must be one of");
+  tb::testing::expect_error<Error>([&] { ops::conv2d(x, w, Tensor(), {.strides = {0, 1}}); }, "strides must be positive");
+  tb::testing::expect_error<Error>([&] { ops::conv2d(x, ops::cast(w, DType::float64), Tensor(), {}); }, "does not match filter dtype");
+  tb::testing::expect_error<Error>([&] { ops::conv2d(x, w, Tensor(), {}, "softmax"); }, "cannot be fused");
+  tb::testing::expect_error<Error>([&] { ops::conv2d_transpose(Tensor::zeros({1, 3, 3, 4}), w, {6, 6}, {}); }, "does not convolve back");
+  tb::testing::expect_error<Error>([&] { ops::max_pool2d(x, {9, 9}, {1, 1}); }, "MaxPool: Computed output size would be negative");
+  tb::testing::expect_error<Error>([&] { ops::avg_pool2d(Tensor::zeros({2, 8, 8, 3}, DType::int32), {2, 2}, {2, 2}); }, "floating");
 }
 
 }  // namespace

@@ -546,6 +546,23 @@ std::vector<OpCase> build_cases() {
     };
     cs.push_back(c);
   }
+  {
+    OpCase c{"batch_normalization", {{{3, 4}, {4}, {4}, {4}, {4}}, {{2, 3, 2}, {1, 3, 1}, {1, 3, 1}, {3, 1}, {2}}}, kFloat,
+             [](const Inputs& in) { return ops::batch_normalization(in[0], in[1], in[2], in[3], in[4], 1e-3); },
+             [](const Inputs& in) {
+               const Shape s = bshape(in);
+               return RefOut{s, broadcast_apply(in, s, [](const std::vector<double>& a) {
+                               return (a[0] - a[1]) / std::sqrt(a[2] + 1e-3) * a[4] + a[3];
+                             })};
+             }};
+    c.make = [](const std::vector<Shape>& s, DType dt, std::mt19937& rng) {
+      Inputs in;
+      for (size_t i = 0; i < s.size(); ++i)  // the variance stays positive
+        in.push_back(random_tensor(s[i], dt, rng, i == 2 ? 0.5 : -2, 2));
+      return in;
+    };
+    cs.push_back(c);
+  }
   return cs;
 }
 
