@@ -108,6 +108,7 @@ void bind_layers(nb::module_& m) {
       .def_prop_ro("trainable_weights", &k::layers::Layer::trainable_weights)
       .def_prop_ro("non_trainable_weights", &k::layers::Layer::non_trainable_weights)
       .def("count_params", &k::layers::Layer::count_params)
+      .def_prop_ro("losses", &k::layers::Layer::losses)
       .def("get_weights", &k::layers::Layer::get_weights)
       .def("set_weights", &k::layers::Layer::set_weights)
       .def("get_config", [](const k::layers::Layer& l) { return config_text(l.get_config()); })

@@ -122,6 +122,15 @@ void Model::check_xy(const TensorList& x, const TensorList& y, const char* what)
   check_x(x, what);
 }
 
+std::vector<Tensor> Model::losses() const {
+  std::vector<Tensor> out = Layer::losses();
+  for (const auto& l : layers()) {
+    const auto ls = l->losses();
+    out.insert(out.end(), ls.begin(), ls.end());
+  }
+  return out;
+}
+
 std::vector<Variable> Model::weights() const {
   std::vector<Variable> out;
   for (const auto& l : layers()) {
@@ -187,6 +196,8 @@ Tensor Model::compute_loss(const TensorList& y, const TensorList& y_pred, std::v
     if (loss_weights_[i] != 1.0) l = ops::mul(l, ops::scalar_like(loss_weights_[i], l));
     total = total.defined() ? ops::add(total, l) : l;
   }
+  // Keras adds the layers' regularization penalties to the total (not to per-output losses).
+  for (const Tensor& p : losses()) total = ops::add(total, ops::cast(p, total.dtype()));
   return total;
 }
 

@@ -100,6 +100,8 @@ class Model : public layers::Layer {
   // The layers in order (without the InputLayer, as Keras lists them).
   virtual std::vector<layers::LayerPtr> layers() const = 0;
   layers::LayerPtr get_layer(const std::string& name) const;
+  // Every layer's regularization penalties.
+  std::vector<Tensor> losses() const override;
   // Keras's Model.weights order: layer by layer, each layer's trainable then non-trainable ones.
   std::vector<Variable> weights() const override;
   std::vector<Variable> trainable_weights() const override;

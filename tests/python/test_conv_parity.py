@@ -142,6 +142,6 @@ def test_errors_are_keras_like(tb):
     _raises(ValueError, r'Negative dimension size caused by subtracting 3 from 2 in layer "max_pooling2d',
             lambda: L.MaxPooling2D(3)(np.zeros((1, 2, 2, 1), np.float32)))
     _raises(TypeError, r"Keyword argument not understood:', 'kernel'", lambda: L.Conv2D(2, 3, kernel=4))
-    _raises(NotImplementedError, r"Conv2D\(kernel_regularizer=...\)", lambda: L.Conv2D(2, 3, kernel_regularizer="l2"))
+    _raises(NotImplementedError, r"Conv2D\(kernel_constraint=...\)", lambda: L.Conv2D(2, 3, kernel_constraint="non_neg"))
     # A failed call leaves the layer as it was: it still works on good input.
     assert conv(x4).shape == (2, 6, 6, 2)

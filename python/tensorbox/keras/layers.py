@@ -115,6 +115,12 @@ class Layer:
     non_trainable_weights = property(lambda self: [Variable._wrap(v) for v in self._impl.non_trainable_weights])
     non_trainable_variables = non_trainable_weights
 
+    @property
+    def losses(self):
+        """The layer's regularization penalties (weights' from their current values, and the
+        activity penalty of the last call), as Keras's `layer.losses`."""
+        return list(self._impl.losses)
+
     def count_params(self):
         if not self.built:
             raise ValueError("You tried to call `count_params` on layer %s, but the layer isn't built. "
@@ -190,22 +196,28 @@ class Dense(Layer):
     def __init__(self, units, activation=None, use_bias=True, kernel_initializer="glorot_uniform",
                  bias_initializer="zeros", kernel_regularizer=None, bias_regularizer=None, activity_regularizer=None,
                  kernel_constraint=None, bias_constraint=None, **kwargs):
-        _unsupported("Dense", kernel_regularizer=kernel_regularizer, bias_regularizer=bias_regularizer,
-                     activity_regularizer=activity_regularizer, kernel_constraint=kernel_constraint,
-                     bias_constraint=bias_constraint)
+        _unsupported("Dense", kernel_constraint=kernel_constraint, bias_constraint=bias_constraint)
         units = int(units)
         if units <= 0:
             raise ValueError("Received an invalid value for `units`, expected a positive integer. Received: units=%s"
                              % units)
         self._build_impl("Dense", {"units": units, "activation": _activation_name(activation), "use_bias": bool(use_bias),
                                    "kernel_initializer": _initializer_config(kernel_initializer),
-                                   "bias_initializer": _initializer_config(bias_initializer)}, kwargs)
+                                   "bias_initializer": _initializer_config(bias_initializer),
+                                   **_regularizer_configs(kernel_regularizer, bias_regularizer, activity_regularizer)},
+                         kwargs)
 
 
 def _unsupported(layer, **kwargs):
     for k, v in kwargs.items():
         if v is not None:
             raise NotImplementedError("tensorbox: %s(%s=...) is not supported yet" % (layer, k))
+
+
+def _regularizer_configs(kernel, bias, activity):
+    from . import regularizers
+    return {"kernel_regularizer": regularizers.config_of(kernel), "bias_regularizer": regularizers.config_of(bias),
+            "activity_regularizer": regularizers.config_of(activity)}
 
 
 def _tuple(value, rank, what):
@@ -240,9 +252,7 @@ class _Conv(Layer):
                  kernel_regularizer=None, bias_regularizer=None, activity_regularizer=None, kernel_constraint=None,
                  bias_constraint=None, **kwargs):
         cls = type(self).__name__
-        _unsupported(cls, kernel_regularizer=kernel_regularizer, bias_regularizer=bias_regularizer,
-                     activity_regularizer=activity_regularizer, kernel_constraint=kernel_constraint,
-                     bias_constraint=bias_constraint)
+        _unsupported(cls, kernel_constraint=kernel_constraint, bias_constraint=bias_constraint)
         r = self._rank
         self._build_impl(cls, {"filters": int(filters), "kernel_size": _tuple(kernel_size, r, "kernel_size"),
                                "strides": _tuple(strides, r, "strides"), "padding": str(padding).lower(),
@@ -250,7 +260,9 @@ class _Conv(Layer):
                                "dilation_rate": _tuple(dilation_rate, r, "dilation_rate"), "groups": int(groups),
                                "activation": _activation_name(activation), "use_bias": bool(use_bias),
                                "kernel_initializer": _initializer_config(kernel_initializer),
-                               "bias_initializer": _initializer_config(bias_initializer)}, kwargs)
+                               "bias_initializer": _initializer_config(bias_initializer),
+                               **_regularizer_configs(kernel_regularizer, bias_regularizer, activity_regularizer)},
+                         kwargs)
 
 
 class Conv1D(_Conv):

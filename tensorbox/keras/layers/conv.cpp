@@ -17,7 +17,10 @@ Conv::Conv(const std::string& class_name, int rank, int64_t filters, const ConvO
       filters_(filters),
       options_(o),
       kernel_init_(initializers::get(o.kernel_initializer)),
-      bias_init_(initializers::get(o.bias_initializer)) {
+      bias_init_(initializers::get(o.bias_initializer)),
+      kernel_reg_(regularizers::from_config(o.kernel_regularizer)),
+      bias_reg_(regularizers::from_config(o.bias_regularizer)),
+      activity_reg_(regularizers::from_config(o.activity_regularizer)) {
   if (filters <= 0)
     throw ValueError("Invalid value for argument `filters`. Expected a strictly positive value. Received filters=" +
                      std::to_string(filters) + ".");
@@ -69,7 +72,11 @@ void Conv::build(const Shape& s) {
   kshape.push_back(in / options_.groups);
   kshape.push_back(filters_);
   kernel_ = add_weight("kernel", Shape(kshape), kernel_init_);
-  if (options_.use_bias) bias_ = add_weight("bias", {filters_}, bias_init_);
+  add_weight_regularizer(kernel_, kernel_reg_);
+  if (options_.use_bias) {
+    bias_ = add_weight("bias", {filters_}, bias_init_);
+    add_weight_regularizer(bias_, bias_reg_);
+  }
   built_ = true;
 }
 
@@ -110,7 +117,9 @@ Tensor Conv::call(const Tensor& inputs, bool) {
   Tensor y = ops::conv2d(x, k, options_.use_bias ? read(bias_) : Tensor(), args, fused ? act : "");
   if (rank_ == 1) y = ops::reshape(y, {y.dim(0), y.dim(2), y.dim(3)});
   if (!fused) y = activations::get(act)(y);
-  return options_.data_format == "channels_first" ? to_channels_first(y) : y;
+  y = options_.data_format == "channels_first" ? to_channels_first(y) : y;
+  add_activity_regularization(y, activity_reg_);
+  return y;
 }
 
 Shape Conv::compute_output_shape(const Shape& s) const {
@@ -138,9 +147,9 @@ nlohmann::ordered_json Conv::layer_config() const {
           {"use_bias", options_.use_bias},
           {"kernel_initializer", kernel_init_.get_config()},
           {"bias_initializer", bias_init_.get_config()},
-          {"kernel_regularizer", nullptr},
-          {"bias_regularizer", nullptr},
-          {"activity_regularizer", nullptr},
+          {"kernel_regularizer", regularizers::serialize(kernel_reg_)},
+          {"bias_regularizer", regularizers::serialize(bias_reg_)},
+          {"activity_regularizer", regularizers::serialize(activity_reg_)},
           {"kernel_constraint", nullptr},
           {"bias_constraint", nullptr}};
 }
@@ -156,9 +165,10 @@ std::pair<int64_t, ConvOptions> Conv::options_from_config(const nlohmann::ordere
   r.read("groups", o.groups);
   r.allow("kernel_initializer");
   r.allow("bias_initializer");
-  for (const char* k : {"kernel_regularizer", "bias_regularizer", "activity_regularizer", "kernel_constraint",
-                        "bias_constraint"})
-    r.ignore(k, nullptr);
+  r.read_if_set("kernel_regularizer", o.kernel_regularizer);
+  r.read_if_set("bias_regularizer", o.bias_regularizer);
+  r.read_if_set("activity_regularizer", o.activity_regularizer);
+  for (const char* k : {"kernel_constraint", "bias_constraint"}) r.ignore(k, nullptr);
   r.finish();
   return {filters, o};
 }

@@ -23,6 +23,9 @@ struct ConvOptions {
   bool use_bias = true;
   std::string kernel_initializer = "glorot_uniform";
   std::string bias_initializer = "zeros";
+  nlohmann::ordered_json kernel_regularizer = nullptr;  // as in DenseOptions
+  nlohmann::ordered_json bias_regularizer = nullptr;
+  nlohmann::ordered_json activity_regularizer = nullptr;
   TB_LAYER_BASE_OPTIONS;
 };
 
@@ -51,6 +54,7 @@ class Conv : public Layer {
   int64_t filters_;
   ConvOptions options_;
   initializers::Initializer kernel_init_, bias_init_;
+  std::optional<regularizers::Regularizer> kernel_reg_, bias_reg_, activity_reg_;
   Variable kernel_, bias_;
 };
 

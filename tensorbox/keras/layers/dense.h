@@ -14,6 +14,10 @@ struct DenseOptions {
   bool use_bias = true;
   std::string kernel_initializer = "glorot_uniform";
   std::string bias_initializer = "zeros";
+  // A regularizer name ("l2") or config ({"class_name": "L2", "config": {"l2": 1e-4}}); null: none.
+  nlohmann::ordered_json kernel_regularizer = nullptr;
+  nlohmann::ordered_json bias_regularizer = nullptr;
+  nlohmann::ordered_json activity_regularizer = nullptr;
   TB_LAYER_BASE_OPTIONS;
 };
 
@@ -34,6 +38,7 @@ class Dense : public Layer {
   int64_t units_;
   DenseOptions options_;
   initializers::Initializer kernel_init_, bias_init_;
+  std::optional<regularizers::Regularizer> kernel_reg_, bias_reg_, activity_reg_;
   Variable kernel_, bias_;
 };
 

@@ -22,6 +22,7 @@ Layer::Layer(const std::string& class_name, const BaseOptions& base)
 }
 
 Tensor Layer::operator()(const Tensor& inputs, bool training) {
+  activity_loss_ = Tensor();  // each call replaces the last one's activity penalty
   Tensor x = inputs;
   // Keras casts floating inputs to the layer's compute dtype.
   if (is_floating(x.dtype()) && x.dtype() != compute_dtype()) x = ops::cast(x, compute_dtype());
@@ -210,6 +211,24 @@ Variable Layer::add_weight(const std::string& wname, const Shape& shape,
   Variable v(init(shape, variable_dtype()), name_ + "/" + wname + ":0", trainable);
   weights_.emplace_back(v, trainable);
   return v;
+}
+
+std::vector<Tensor> Layer::losses() const {
+  std::vector<Tensor> out;
+  if (activity_loss_.defined()) out.push_back(activity_loss_);
+  for (const auto& [w, r] : weight_regularizers_) out.push_back(r(w.value()));
+  return out;
+}
+
+void Layer::add_weight_regularizer(const Variable& weight, const std::optional<regularizers::Regularizer>& r) {
+  if (r) weight_regularizers_.emplace_back(weight, *r);
+}
+
+void Layer::add_activity_regularization(const Tensor& output, const std::optional<regularizers::Regularizer>& r) {
+  if (!r) return;
+  const Tensor penalty = (*r)(output);
+  const double batch = output.rank() ? double(output.dim(0)) : 1.0;
+  activity_loss_ = ops::div(penalty, ops::scalar_like(batch, penalty));
 }
 
 void Layer::check_min_ndim(const Tensor& x, int64_t min_ndim) const {

@@ -26,6 +26,7 @@
 #include "tensorbox/core/tensor.h"
 #include "tensorbox/keras/initializers.h"
 #include "tensorbox/keras/mixed_precision/policy.h"
+#include "tensorbox/keras/regularizers.h"
 
 namespace tb::keras::layers {
 
@@ -131,6 +132,9 @@ class Layer : public std::enable_shared_from_this<Layer> {
   virtual std::vector<Variable> trainable_weights() const;
   virtual std::vector<Variable> non_trainable_weights() const;
   int64_t count_params() const;
+  // Regularization penalties (Keras's layer.losses): each regularized weight's penalty from its
+  // current value, and the activity penalty of the last call. fit adds them to the loss.
+  virtual std::vector<Tensor> losses() const;
   // Copies values into the weights, in weights() order; shapes must match.
   void set_weights(const std::vector<Tensor>& values);
   std::vector<Tensor> get_weights() const;
@@ -142,6 +146,11 @@ class Layer : public std::enable_shared_from_this<Layer> {
   // mixed-precision layer computes in float16/bfloat16 while its variable stays float32 and
   // gradients flow back through the cast.
   Tensor read(const Variable& weight) const;
+  // Penalizes `weight` with `r` (nothing when r is empty); the penalty is recomputed from the
+  // weight's value whenever losses() is asked, so it follows training.
+  void add_weight_regularizer(const Variable& weight, const std::optional<regularizers::Regularizer>& r);
+  // The activity penalty of this call: r(output) / batch size, as Keras's activity_regularizer.
+  void add_activity_regularization(const Tensor& output, const std::optional<regularizers::Regularizer>& r);
   // Raises ValueError "Input 0 of layer "name" is incompatible with the layer: ..." unless
   // the input's rank is at least `min_ndim`.
   void check_min_ndim(const Tensor& x, int64_t min_ndim) const;
@@ -154,6 +163,8 @@ class Layer : public std::enable_shared_from_this<Layer> {
   mixed_precision::Policy policy_;
   std::optional<Shape> batch_input_shape_;
   std::vector<std::pair<Variable, bool>> weights_;  // (variable, trainable)
+  std::vector<std::pair<Variable, regularizers::Regularizer>> weight_regularizers_;
+  Tensor activity_loss_;  // of the last call
 };
 
 using LayerPtr = std::shared_ptr<Layer>;
