@@ -18,8 +18,6 @@ namespace {
 
 bool is_input_node(const Node& n) { return n.inputs.empty() && dynamic_cast<layers::InputLayer*>(n.layer.get()); }
 
-std::string shape_text(const Shape& s) { return s.to_string(); }
-
 // Keras counts a model's own construction as its node 0 when the model was built with inputs
 // (a Functional, or a Sequential with an input shape): its calls inside another model are
 // nodes 1, 2, ... in configs and summaries (Keras's _should_skip_first_node).
@@ -179,7 +177,7 @@ Model::SummaryTable Functional::summary_table() const {
     std::vector<std::string> shapes, connections;
     for (const auto& n : nodes_) {
       if (n->layer != l) continue;
-      for (const Shape& s : n->output_shapes) shapes.push_back(shape_text(s));
+      for (const Shape& s : n->output_shapes) shapes.push_back(s.to_string());
       for (const KerasTensor& k : n->inputs)
         connections.push_back("'" + k.layer()->name() + "[" + std::to_string(node_index(k.node().get())) + "][" +
                               std::to_string(k.index()) + "]'");

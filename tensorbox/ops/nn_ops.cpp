@@ -209,11 +209,20 @@ Tensor batch_normalization(const Tensor& x, const Tensor& mean, const Tensor& va
   return offset.defined() ? add(y, offset) : y;
 }
 
-Tensor dropout(const Tensor& x, double rate) {
+Tensor dropout(const Tensor& x, double rate, const std::optional<Shape>& noise_shape) {
   if (!(rate >= 0.0 && rate < 1.0))
     throw ValueError("dropout: rate must be a float in the range [0, 1), got " + std::to_string(rate));
+  bool fits = true;
+  if (noise_shape) try {
+      fits = broadcast_shapes(*noise_shape, x.shape()) == x.shape();
+    } catch (const InvalidArgumentError&) {
+      fits = false;
+    }
+  if (!fits)
+    throw InvalidArgumentError("dropout: noise_shape " + noise_shape->to_string() + " does not broadcast to x's shape " +
+                               x.shape().to_string());
   if (rate == 0.0) return x;
-  const Tensor u = random::uniform(x.shape(), 0.0, 1.0, DType::float32);
+  const Tensor u = random::uniform(noise_shape.value_or(x.shape()), 0.0, 1.0, DType::float32);
   const Tensor keep = k::binary(k::BinaryOp::greater_equal, u, Tensor::scalar(rate, DType::float32));
   const Tensor mask = k::scale(k::cast(keep, x.dtype()), 1.0 / (1.0 - rate));
   return mul(x, mask);

@@ -4,6 +4,7 @@
 //   Tensor loss = tb::ops::sparse_softmax_cross_entropy_with_logits(labels, logits);  // [N]
 #pragma once
 
+#include <optional>
 #include <string>
 
 #include "tensorbox/core/tensor.h"
@@ -34,6 +35,8 @@ Tensor batch_normalization(const Tensor& x, const Tensor& mean, const Tensor& va
                            const Tensor& scale, double epsilon);
 // Inverted dropout (tf.nn.dropout): keeps each element with probability 1 - rate and scales
 // kept ones by 1 / (1 - rate). Draws from the global generator.
-Tensor dropout(const Tensor& x, double rate);
+// With `noise_shape` (broadcastable to x) one draw covers a whole broadcast block, e.g.
+// [N, 1, 1, C] drops entire feature maps (SpatialDropout2D).
+Tensor dropout(const Tensor& x, double rate, const std::optional<Shape>& noise_shape = std::nullopt);
 
 }  // namespace tb::ops

@@ -51,7 +51,7 @@ def test_embedding(tb, tfr, rng):
     check_layer(tb, tfr, "Embedding", dict(input_dim=10, output_dim=3), ids)
     mine = tb.keras.layers.Embedding(10, 3)
     assert mine(ids.astype(np.float32)).shape == (4, 6, 3)  # float ids are cast, as in Keras
-    with pytest.raises(tb.errors.InvalidArgumentError, match=r"indices contain 10, which is not in \[0, 10\)"):
+    with pytest.raises(tb.errors.InvalidArgumentError, match=r'layer "embedding\w*": gather: indices\[1\] = 10 is not in \[0, 10\)'):
         mine(np.array([[1, 10]], np.int32))
 
 
@@ -125,6 +125,10 @@ def test_coverage_errors(tb):
         L.Embedding(0, 3)
     with pytest.raises(ValueError, match="both `mean` and `variance` must be set"):
         L.Normalization(mean=1.0)
+    with pytest.raises(ValueError, match=r"adapt\(\) is for layers without a given `mean` and `variance`"):
+        L.Normalization(mean=1.0, variance=2.0).adapt(np.ones((4, 2), np.float32))
+    with pytest.raises(ValueError, match=r"adapt\(\) needs a non-empty batch"):
+        L.Normalization().adapt(np.zeros((0, 2), np.float32))
     with pytest.raises(tb.errors.UnimplementedError, match="smaller than the crop"):
         L.CenterCrop(5, 5)(np.zeros((1, 3, 3, 1), np.float32))
     with pytest.raises(ValueError, match="Invalid value received for argument `rate`"):

@@ -3,7 +3,6 @@
 #include "tensorbox/keras/layers/layer_utils.h"
 #include "tensorbox/ops/array_ops.h"
 #include "tensorbox/ops/math_ops.h"
-#include "tensorbox/ops/reduce_ops.h"
 
 namespace tb::keras::layers {
 
@@ -25,15 +24,11 @@ void Embedding::build(const Shape&) {
 
 Tensor Embedding::call(const Tensor& x, bool) {
   const Tensor idx = x.dtype() == DType::int32 || x.dtype() == DType::int64 ? x : ops::cast(x, DType::int32);
-  if (idx.size() > 0) {
-    const double lo = ops::reduce_min(ops::cast(idx, DType::float64)).item();
-    const double hi = ops::reduce_max(ops::cast(idx, DType::float64)).item();
-    if (lo < 0 || hi >= double(input_dim_))
-      throw InvalidArgumentError("Exception encountered when calling layer \"" + name() + "\": indices contain " +
-                                 std::to_string(int64_t(lo < 0 ? lo : hi)) + ", which is not in [0, " +
-                                 std::to_string(input_dim_) + ")");
+  try {
+    return ops::gather(read(embeddings_), idx, 0);  // checks every index against [0, input_dim)
+  } catch (const InvalidArgumentError& e) {
+    throw InvalidArgumentError("Exception encountered when calling layer \"" + name() + "\": " + e.what());
   }
-  return ops::gather(read(embeddings_), idx, 0);
 }
 
 Shape Embedding::compute_output_shape(const Shape& s) const {

@@ -3,6 +3,7 @@
 #include "tensorbox/core/random.h"
 #include "tensorbox/keras/layers/layer_utils.h"
 #include "tensorbox/ops/math_ops.h"
+#include "tensorbox/ops/nn_ops.h"
 
 namespace tb::keras::layers {
 
@@ -22,8 +23,7 @@ Tensor SpatialDropout2D::call(const Tensor& x, bool training) {
   if (!training || rate_ == 0.0) return x;
   if (rate_ >= 1.0) return ops::mul(x, Tensor::zeros({}, x.dtype()));
   const Shape noise = data_format_ == "channels_last" ? Shape{x.dim(0), 1, 1, x.dim(3)} : Shape{x.dim(0), x.dim(1), 1, 1};
-  const Tensor keep = ops::greater_equal(random::uniform(noise, 0.0, 1.0, DType::float32), Tensor::scalar(rate_));
-  return ops::mul(x, ops::cast(keep, x.dtype()) * (1.0 / (1.0 - rate_)));
+  return ops::dropout(x, rate_, noise);
 }
 
 nlohmann::ordered_json SpatialDropout2D::layer_config() const {

@@ -71,6 +71,12 @@ TEST(OpErrors, Layout) {
   expect_error<InvalidArgumentError>([] { ops::reduce_sum(Tensor::zeros({2, 3}), {2}); }, {"axis 2", "(2, 3)"});
   expect_error<InvalidArgumentError>([] { ops::squeeze(Tensor::zeros({2, 3}), {1}); }, {"squeeze", "size 3"});
   expect_error<InvalidArgumentError>([] { ops::broadcast_to(Tensor::zeros({3}), {2, 4}); }, {"(3,)"});
+  expect_error<InvalidArgumentError>([] { ops::pad(Tensor::zeros({2, 3}), {{1, 1}}); }, {"pad", "one (before, after) pair", "(2, 3)"});
+  expect_error<InvalidArgumentError>([] { ops::pad(Tensor::zeros({2, 3}), {{0, 0}, {-1, 2}}); }, {"pad", "non-negative", "axis 1"});
+  expect_error<InvalidArgumentError>([] { ops::dropout(Tensor::zeros({2, 3}), 0.5, Shape{2, 2}); },
+                                     {"noise_shape (2, 2)", "(2, 3)"});
+  expect_error<InvalidArgumentError>([] { ops::dropout(Tensor::zeros({2, 3}), 0.5, Shape{2, 3, 1}); },
+                                     {"noise_shape (2, 3, 1)", "(2, 3)"});
 }
 
 TEST(OpErrors, TrainingOpsCheckSlots) {
