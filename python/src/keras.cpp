@@ -14,6 +14,7 @@
 #include "tensorbox/keras/functional.h"
 #include "tensorbox/keras/layers/input_layer.h"
 #include "tensorbox/keras/layers/preprocessing.h"
+#include "tensorbox/keras/layers/time_distributed.h"
 #include "tensorbox/keras/optimizers/deserialize.h"
 #include "tensorbox/keras/utils/console.h"
 
@@ -70,6 +71,14 @@ void bind_console(nb::module_& m) {
   });
 }
 
+namespace {
+std::vector<Tensor> from_optional(const std::vector<std::optional<Tensor>>& masks) {
+  std::vector<Tensor> out;
+  for (const auto& m : masks) out.push_back(m.value_or(Tensor()));
+  return out;
+}
+}  // namespace
+
 void bind_layers(nb::module_& m) {
   const auto nogil = nb::call_guard<nb::gil_scoped_release>();
   using k::layers::KerasTensor;
@@ -81,10 +90,21 @@ void bind_layers(nb::module_& m) {
       // Identity of the producing call: equal for the same symbolic tensor seen twice.
       .def_prop_ro("key", [](const KerasTensor& t) { return std::make_pair(uintptr_t(t.node().get()), t.index()); });
   nb::class_<k::layers::Layer>(m, "Layer")
-      .def("__call__", [](k::layers::Layer& l, const Tensor& x, bool training) { return l(x, training); }, nogil,
-           nb::arg("inputs"), nb::arg("training") = false)
-      .def("call_list", [](k::layers::Layer& l, const std::vector<Tensor>& xs, bool training) { return l(xs, training); },
-           nogil, nb::arg("inputs"), nb::arg("training") = false)
+      .def("__call__", [](k::layers::Layer& l, const Tensor& x, bool training,
+                          const std::optional<Tensor>& mask) { return l(x, training, mask.value_or(Tensor())); },
+           nogil, nb::arg("inputs"), nb::arg("training") = false, nb::arg("mask") = nb::none())
+      .def("call_list", [](k::layers::Layer& l, const std::vector<Tensor>& xs, bool training,
+                           const std::vector<std::optional<Tensor>>& masks) { return l(xs, training, from_optional(masks)); },
+           nogil, nb::arg("inputs"), nb::arg("training") = false, nb::arg("masks") = std::vector<std::optional<Tensor>>{})
+      // The output masks of a call on `xs` with input masks `masks` (None where there is none).
+      .def("compute_masks", [](const k::layers::Layer& l, const std::vector<Tensor>& xs,
+                               const std::vector<std::optional<Tensor>>& masks) {
+        std::vector<std::optional<Tensor>> out;
+        for (const Tensor& m : l.compute_masks(xs, from_optional(masks)))
+          out.push_back(m.defined() ? std::optional<Tensor>(m) : std::nullopt);
+        return out;
+      }, nogil)
+      .def_prop_ro("supports_masking", &k::layers::Layer::supports_masking)
       .def("symbolic_call", [](const k::layers::LayerPtr& l, const std::vector<KerasTensor>& xs) {
         return l->symbolic_call(xs);
       })
@@ -114,6 +134,13 @@ void bind_layers(nb::module_& m) {
       .def("get_config", [](const k::layers::Layer& l) { return config_text(l.get_config()); })
       .def("serialize", [](const k::layers::Layer& l) { return config_text(l.serialize()); });
   m.def("deserialize_layer", [](const std::string& config) { return k::layers::deserialize(parse_json(config)); });
+  // TimeDistributed around an existing layer object (Keras keeps the very layer it is given).
+  m.def("time_distributed", [](const k::layers::LayerPtr& inner, const std::string& config) {
+    const auto b = k::layers::base_options_from_config(parse_json(config));
+    return k::layers::LayerPtr(std::make_shared<k::layers::TimeDistributed>(
+        inner, k::layers::TimeDistributedOptions{.input_shape = b.input_shape, .name = b.name,
+                                                 .trainable = b.trainable, .dtype = b.dtype}));
+  });
   m.def("normalization_adapt", [](const k::layers::LayerPtr& l, const Tensor& data) {
     auto* n = dynamic_cast<k::layers::Normalization*>(l.get());
     if (!n) throw tb::TypeError("adapt: layer \"" + l->name() + "\" is not a Normalization layer");

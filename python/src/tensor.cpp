@@ -62,7 +62,7 @@ nb::object numpy_view(const tb::Tensor& t) {
 }  // namespace
 
 void bind_tensor(nb::module_& m) {
-  nb::class_<tb::Tensor>(m, "Tensor")
+  nb::class_<tb::Tensor>(m, "Tensor", nb::dynamic_attr())  // Keras sets _keras_mask on tensors
       .def_prop_ro("_shape", [](const tb::Tensor& t) { return t.shape().dims(); })
       .def_prop_ro("_dtype", [](const tb::Tensor& t) { return std::string(tb::dtype_name(t.dtype())); })
       .def_prop_ro("_id", &tb::Tensor::id)

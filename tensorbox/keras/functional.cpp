@@ -123,9 +123,31 @@ std::vector<T> Functional::run(const std::vector<T>& inputs, F&& f) const {
 std::vector<Tensor> Functional::call_list(const std::vector<Tensor>& inputs, bool training) {
   // Each input is checked against its keras.Input's shape, as Keras's input spec does.
   for (size_t i = 0; i < inputs.size() && i < inputs_.size(); ++i) (*inputs_[i].layer())(inputs[i], false);
-  return run(inputs, [training](const Node& n, const std::vector<Tensor>& args) {
-    return n.layer->takes_list() ? (*n.layer)(args, training) : std::vector<Tensor>{(*n.layer)(args[0], training)};
+  // Each value travels with its mask (Keras's _keras_mask; undefined = none).
+  struct Masked {
+    Tensor value, mask;
+  };
+  std::vector<Masked> in;
+  for (const Tensor& x : inputs) in.push_back({x, Tensor()});
+  const std::vector<Masked> out = run(in, [training](const Node& n, const std::vector<Masked>& args) {
+    std::vector<Tensor> xs, masks;
+    bool masked = false;
+    for (const Masked& a : args) {
+      xs.push_back(a.value);
+      masks.push_back(a.mask);
+      masked = masked || a.mask.defined();
+    }
+    const std::vector<Tensor> ys = n.layer->takes_list()
+                                       ? (*n.layer)(xs, training, masked ? masks : std::vector<Tensor>{})
+                                       : std::vector<Tensor>{(*n.layer)(xs[0], training, masks[0])};
+    const std::vector<Tensor> out_masks = n.layer->compute_masks(xs, masks);
+    std::vector<Masked> r;
+    for (size_t i = 0; i < ys.size(); ++i) r.push_back({ys[i], i < out_masks.size() ? out_masks[i] : Tensor()});
+    return r;
   });
+  std::vector<Tensor> values;
+  for (const Masked& m : out) values.push_back(m.value);
+  return values;
 }
 
 Tensor Functional::call(const Tensor& x, bool training) {

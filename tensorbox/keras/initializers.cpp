@@ -1,10 +1,13 @@
 #include "tensorbox/keras/initializers.h"
 
+#include <algorithm>
 #include <cmath>
 #include <map>
 
 #include "tensorbox/core/random.h"
 #include "tensorbox/keras/backend.h"
+#include "tensorbox/ops/array_ops.h"
+#include "tensorbox/ops/math_ops.h"
 
 namespace tb::keras::initializers {
 
@@ -85,6 +88,38 @@ Initializer TruncatedNormal(double mean, double stddev) {
 }
 
 namespace {
+// Orthonormal columns of a [n, k] row-major float64 matrix, n >= k, by modified Gram-Schmidt:
+// the Q of a QR decomposition whose R has a positive diagonal (Keras's q * sign(diag(r))).
+void orthonormalize_columns(double* q, int64_t n, int64_t k) {
+  for (int64_t j = 0; j < k; ++j) {
+    for (int64_t p = 0; p < j; ++p) {
+      double dot = 0;
+      for (int64_t i = 0; i < n; ++i) dot += q[i * k + p] * q[i * k + j];
+      for (int64_t i = 0; i < n; ++i) q[i * k + j] -= dot * q[i * k + p];
+    }
+    double norm = 0;
+    for (int64_t i = 0; i < n; ++i) norm += q[i * k + j] * q[i * k + j];
+    norm = std::sqrt(norm);
+    for (int64_t i = 0; i < n; ++i) q[i * k + j] /= norm;
+  }
+}
+}  // namespace
+
+Initializer Orthogonal(double gain) {
+  return Initializer("Orthogonal", {{"gain", gain}, {"seed", nullptr}}, [gain](const Shape& s, DType t) {
+    if (s.rank() < 2)
+      throw ValueError("The tensor to initialize must be at least two-dimensional. Received: shape=" + s.to_string());
+    int64_t rows = 1;
+    for (int64_t i = 0; i + 1 < s.rank(); ++i) rows *= s[i];
+    const int64_t cols = s[-1], n = std::max(rows, cols), k = std::min(rows, cols);
+    Tensor a = random::normal({n, k}, 0.0, 1.0, DType::float64);
+    orthonormalize_columns(a.data<double>(), n, k);
+    if (rows < cols) a = ops::transpose(a);
+    return ops::cast(ops::mul(a, Tensor::scalar(gain, DType::float64)), t).reshape(s);
+  });
+}
+
+namespace {
 const std::map<std::string, Initializer (*)()>& by_name() {
   static const std::map<std::string, Initializer (*)()> m = {
       {"glorot_uniform", GlorotUniform}, {"glorot_normal", GlorotNormal},
@@ -99,6 +134,7 @@ const std::map<std::string, Initializer (*)()>& by_name() {
       {"normal", [] { return RandomNormal(); }},
       {"truncated_normal", [] { return TruncatedNormal(); }},
       {"variance_scaling", [] { return VarianceScaling(); }},
+      {"orthogonal", [] { return Orthogonal(); }},
   };
   return m;
 }
@@ -125,6 +161,7 @@ Initializer from_config(const nlohmann::ordered_json& c) {
   if (cls == "RandomNormal") return RandomNormal(cfg.value("mean", 0.0), cfg.value("stddev", 0.05));
   if (cls == "RandomUniform") return RandomUniform(cfg.value("minval", -0.05), cfg.value("maxval", 0.05));
   if (cls == "TruncatedNormal") return TruncatedNormal(cfg.value("mean", 0.0), cfg.value("stddev", 0.05));
+  if (cls == "Orthogonal") return Orthogonal(cfg.value("gain", 1.0));
   if (cls == "VarianceScaling")
     return VarianceScaling(cfg.value("scale", 1.0), cfg.value("mode", "fan_in"),
                            cfg.value("distribution", "truncated_normal"));

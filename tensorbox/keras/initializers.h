@@ -47,6 +47,10 @@ Initializer Constant(double value = 0.0);
 Initializer RandomNormal(double mean = 0.0, double stddev = 0.05);
 Initializer RandomUniform(double minval = -0.05, double maxval = 0.05);
 Initializer TruncatedNormal(double mean = 0.0, double stddev = 0.05);
+// A (semi-)orthogonal matrix times `gain`, from the QR decomposition of a normal matrix with
+// R's diagonal made positive, over the shape flattened to [prod(shape[:-1]), shape[-1]]
+// (the recurrent layers' recurrent_initializer).
+Initializer Orthogonal(double gain = 1.0);
 
 // By Keras's string name ("glorot_uniform") or class name ("GlorotUniform"); throws
 // ValueError listing the valid names.

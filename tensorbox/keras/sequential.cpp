@@ -47,8 +47,12 @@ void Sequential::build(const Shape& input_shape) {
 
 Tensor Sequential::call(const Tensor& inputs, bool training) {
   if (layers_.empty()) throw ValueError("Sequential model '" + name() + "' has no layers to call");
-  Tensor x = inputs;
-  for (const auto& l : layers_) x = (*l)(x, training);
+  Tensor x = inputs, mask;  // masks flow from layer to layer as Keras's _keras_mask does
+  for (const auto& l : layers_) {
+    Tensor y = (*l)(x, training, mask);
+    mask = l->compute_mask(x, mask);
+    x = std::move(y);
+  }
   return x;
 }
 

@@ -50,15 +50,17 @@ HeNormal = _define("HeNormal", seed=None)
 HeUniform = _define("HeUniform", seed=None)
 LecunNormal = _define("LecunNormal", seed=None)
 LecunUniform = _define("LecunUniform", seed=None)
+Orthogonal = _define("Orthogonal", gain=1.0, seed=None)
 
 zeros, ones, constant = Zeros, Ones, Constant
 random_normal, random_uniform, truncated_normal = RandomNormal, RandomUniform, TruncatedNormal
 glorot_uniform, glorot_normal, he_normal, he_uniform = GlorotUniform, GlorotNormal, HeNormal, HeUniform
 lecun_normal, lecun_uniform, variance_scaling = LecunNormal, LecunUniform, VarianceScaling
+orthogonal = Orthogonal
 
 _CLASSES = {c.__name__: c for c in (Zeros, Ones, Constant, RandomNormal, RandomUniform, TruncatedNormal,
                                      VarianceScaling, GlorotUniform, GlorotNormal, HeNormal, HeUniform, LecunNormal,
-                                     LecunUniform)}
+                                     LecunUniform, Orthogonal)}
 
 
 def serialize(initializer):

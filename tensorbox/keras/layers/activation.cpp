@@ -7,6 +7,7 @@ namespace tb::keras::layers {
 Activation::Activation(const std::string& activation, const ActivationOptions& o)
     : Layer("Activation", base_options(o)), activation_(activations::serialize(activation)) {
   activations::validate(activation_);
+  supports_masking_ = true;
 }
 
 Tensor Activation::call(const Tensor& x, bool) { return activations::get(activation_)(x); }

@@ -7,6 +7,7 @@
 namespace tb::keras::layers {
 
 ReLU::ReLU(const ReLUOptions& o) : Layer("ReLU", base_options(o)), options_(o) {
+  supports_masking_ = true;
   if (o.max_value && *o.max_value < 0)
     throw ValueError("max_value of a ReLU layer cannot be a negative value. Received: " + std::to_string(*o.max_value));
   if (o.negative_slope < 0)
@@ -43,6 +44,7 @@ std::shared_ptr<ReLU> ReLU::from_config(const nlohmann::ordered_json& c) {
 }
 
 LeakyReLU::LeakyReLU(const AlphaOptions& o) : Layer("LeakyReLU", base_options(o)), alpha_(o.alpha) {
+  supports_masking_ = true;
   if (o.alpha < 0)
     throw ValueError("The alpha value of a Leaky ReLU layer cannot be None or negative, needs to be a float. Received: " +
                      std::to_string(o.alpha));
@@ -62,6 +64,7 @@ std::shared_ptr<LeakyReLU> LeakyReLU::from_config(const nlohmann::ordered_json& 
 }
 
 ELU::ELU(const AlphaOptions& o) : Layer("ELU", base_options(o)), alpha_(o.alpha) {
+  supports_masking_ = true;
   if (o.alpha < 0) throw ValueError("Alpha of an ELU layer cannot be None, expecting a float. Received: " + std::to_string(o.alpha));
 }
 
@@ -80,7 +83,9 @@ std::shared_ptr<ELU> ELU::from_config(const nlohmann::ordered_json& c) {
 }
 
 PReLU::PReLU(const PReLUOptions& o)
-    : Layer("PReLU", base_options(o)), options_(o), alpha_init_(initializers::get(o.alpha_initializer)) {}
+    : Layer("PReLU", base_options(o)), options_(o), alpha_init_(initializers::get(o.alpha_initializer)) {
+  supports_masking_ = true;
+}
 
 void PReLU::build(const Shape& s) {
   std::vector<int64_t> shape(s.dims().begin() + 1, s.dims().end());

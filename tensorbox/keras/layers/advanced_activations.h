@@ -93,7 +93,9 @@ struct SoftmaxOptions {
 
 class Softmax : public Layer {
  public:
-  explicit Softmax(const SoftmaxOptions& options = {}) : Layer("Softmax", base_options(options)), axis_(options.axis) {}
+  explicit Softmax(const SoftmaxOptions& options = {}) : Layer("Softmax", base_options(options)), axis_(options.axis) {
+    supports_masking_ = true;
+  }
   Tensor call(const Tensor& inputs, bool training) override;
   Shape compute_output_shape(const Shape& s) const override { return s; }
   nlohmann::ordered_json layer_config() const override { return {{"axis", axis_}}; }

@@ -19,6 +19,7 @@ BatchNormalization::BatchNormalization(const BatchNormalizationOptions& o)
       gamma_init_(initializers::get(o.gamma_initializer)),
       mean_init_(initializers::get(o.moving_mean_initializer)),
       var_init_(initializers::get(o.moving_variance_initializer)) {
+  supports_masking_ = true;
   if (o.axis.empty()) throw ValueError("Layer " + name() + ": `axis` must not be empty");
   if (!(o.epsilon > 0)) throw ValueError("Layer " + name() + ": `epsilon` must be positive, got " + std::to_string(o.epsilon));
 }

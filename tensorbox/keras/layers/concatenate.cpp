@@ -1,7 +1,11 @@
 #include "tensorbox/keras/layers/concatenate.h"
 
+#include <algorithm>
+
 #include "tensorbox/keras/layers/layer_utils.h"
 #include "tensorbox/ops/array_ops.h"
+#include "tensorbox/ops/math_ops.h"
+#include "tensorbox/ops/reduce_ops.h"
 
 namespace tb::keras::layers {
 
@@ -51,6 +55,18 @@ std::vector<Tensor> Concatenate::call_list(const std::vector<Tensor>& inputs, bo
   for (const Tensor& x : inputs) shapes.push_back(x.shape());
   compute_output_shapes(shapes);
   return {ops::concat(inputs, axis_)};
+}
+
+std::vector<Tensor> Concatenate::compute_masks(const std::vector<Tensor>& inputs, const std::vector<Tensor>& masks) const {
+  if (std::none_of(masks.begin(), masks.end(), [](const Tensor& m) { return m.defined(); })) return {Tensor()};
+  std::vector<Tensor> parts;
+  for (size_t i = 0; i < inputs.size(); ++i) {
+    Tensor m = masks[i].defined() ? masks[i] : Tensor::full(inputs[i].shape(), 1.0, DType::bool_);
+    if (m.rank() < inputs[i].rank()) m = ops::expand_dims(m, -1);
+    parts.push_back(ops::cast(m, DType::float32));
+  }
+  // all(concatenated, axis=-1) as a min over 0/1 values.
+  return {ops::cast(ops::reduce_min(ops::concat(parts, axis_), {-1}), DType::bool_)};
 }
 
 std::shared_ptr<Concatenate> Concatenate::from_config(const nlohmann::ordered_json& c) {

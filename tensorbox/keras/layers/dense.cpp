@@ -14,6 +14,7 @@ Dense::Dense(int64_t units, const DenseOptions& o)
       kernel_reg_(regularizers::from_config(o.kernel_regularizer)),
       bias_reg_(regularizers::from_config(o.bias_regularizer)),
       activity_reg_(regularizers::from_config(o.activity_regularizer)) {
+  supports_masking_ = true;
   if (units <= 0)
     throw ValueError("Received an invalid value for `units`, expected a positive integer. Received: units=" +
                      std::to_string(units));

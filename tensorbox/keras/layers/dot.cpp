@@ -9,6 +9,7 @@
 namespace tb::keras::layers {
 
 Dot::Dot(const DotOptions& o) : Layer("Dot", base_options(o)), options_(o) {
+  supports_masking_ = true;  // accepts masked inputs; its output has no mask
   if (o.axes.empty() || o.axes.size() > 2)
     throw ValueError("Invalid format for argument `axes`: expected an int or a list of 2 ints. Received: axes=" +
                      Shape(o.axes).to_string());

@@ -23,6 +23,9 @@ class Dot : public Layer {
   void build_list(const std::vector<Shape>& input_shapes) override;
   std::vector<Tensor> call_list(const std::vector<Tensor>& inputs, bool training) override;
   std::vector<Shape> compute_output_shapes(const std::vector<Shape>& input_shapes) const override;
+  std::vector<Tensor> compute_masks(const std::vector<Tensor>&, const std::vector<Tensor>&) const override {
+    return {Tensor()};  // Keras: a dot product's output has no mask
+  }
   Tensor call(const Tensor& inputs, bool training) override;
   Shape compute_output_shape(const Shape& input_shape) const override;
   nlohmann::ordered_json layer_config() const override;

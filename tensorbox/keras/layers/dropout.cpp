@@ -6,6 +6,7 @@
 namespace tb::keras::layers {
 
 Dropout::Dropout(double rate, const DropoutOptions& o) : Layer("Dropout", base_options(o)), rate_(rate) {
+  supports_masking_ = true;
   if (!(rate >= 0.0 && rate <= 1.0))
     throw ValueError("Invalid value received for argument `rate`. Expected a float value between 0 and 1. Received: rate=" +
                      std::to_string(rate));

@@ -31,6 +31,11 @@ Tensor Embedding::call(const Tensor& x, bool) {
   }
 }
 
+Tensor Embedding::compute_mask(const Tensor& x, const Tensor&) const {
+  if (!options_.mask_zero) return Tensor();
+  return ops::not_equal(x, Tensor::scalar(0, x.dtype()));
+}
+
 Shape Embedding::compute_output_shape(const Shape& s) const {
   std::vector<int64_t> d = s.dims();
   d.push_back(output_dim_);

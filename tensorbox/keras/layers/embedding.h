@@ -1,7 +1,8 @@
 // Embedding (keras.layers.Embedding): integer indices [batch, ...] -> rows of a learned
 // [input_dim, output_dim] table, [batch, ..., output_dim]. Float indices are cast to int32 as
-// Keras does; an index outside [0, input_dim) is an error naming it. mask_zero is kept in the
-// config; the mask itself reaches no layer yet (the recurrent layers that read it come later).
+// Keras does; an index outside [0, input_dim) is an error naming it. With mask_zero index 0 is
+// padding: the output's mask (compute_mask) is `inputs != 0`, which models hand to the next
+// layers (recurrent layers skip the padded steps).
 //
 //   Embedding e(10000, 64);
 //   Tensor v = e(token_ids);
@@ -24,6 +25,7 @@ class Embedding : public Layer {
   void build(const Shape& input_shape) override;
   Tensor call(const Tensor& inputs, bool training) override;
   Shape compute_output_shape(const Shape& s) const override;
+  Tensor compute_mask(const Tensor& inputs, const Tensor& mask) const override;
   nlohmann::ordered_json layer_config() const override;
   static std::shared_ptr<Embedding> from_config(const nlohmann::ordered_json& c);
 

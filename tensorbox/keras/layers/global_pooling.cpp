@@ -4,12 +4,15 @@
 
 #include "tensorbox/keras/config_reader.h"
 #include "tensorbox/keras/layers/layer_utils.h"
+#include "tensorbox/ops/array_ops.h"
+#include "tensorbox/ops/math_ops.h"
 #include "tensorbox/ops/reduce_ops.h"
 
 namespace tb::keras::layers {
 
 GlobalPooling::GlobalPooling(const std::string& class_name, int rank, bool max, const GlobalPoolingOptions& o)
     : Layer(class_name, base_options(o)), rank_(rank), max_(max), options_(o) {
+  supports_masking_ = rank == 1 && !max;  // Keras: only GlobalAveragePooling1D reads a mask
   if (o.data_format != "channels_last" && o.data_format != "channels_first")
     throw ValueError("The `data_format` argument must be one of \"channels_first\", \"channels_last\". Received: " +
                      o.data_format);
@@ -28,6 +31,17 @@ Tensor GlobalPooling::call(const Tensor& x, bool) {
                      std::to_string(rank_ + 2) + ", found ndim=" + std::to_string(x.rank()) +
                      ". Full shape received: " + x.shape().to_string());
   return max_ ? ops::reduce_max(x, spatial_axes(), options_.keepdims) : ops::reduce_mean(x, spatial_axes(), options_.keepdims);
+}
+
+Tensor GlobalPooling::call_masked(const Tensor& x, bool training, const Tensor& mask) {
+  if (!mask.defined() || !supports_masking_) return call(x, training);
+  check_min_ndim(x, 3);
+  // mask [N, steps] -> [N, steps, 1] (channels_last) or [N, 1, steps] (channels_first).
+  const int64_t channel_axis = options_.data_format == "channels_last" ? 2 : 1;
+  const Tensor m = ops::expand_dims(ops::cast(mask, x.dtype()), channel_axis);
+  const int64_t steps = spatial_axes()[0];
+  return ops::div(ops::reduce_sum(ops::mul(x, m), {steps}, options_.keepdims),
+                  ops::reduce_sum(m, {steps}, options_.keepdims));
 }
 
 Shape GlobalPooling::compute_output_shape(const Shape& s) const {

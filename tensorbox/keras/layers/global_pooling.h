@@ -1,5 +1,6 @@
 // GlobalAveragePooling1D/2D and GlobalMaxPooling1D/2D (keras.layers): the mean or maximum over
 // all spatial axes, [N, spatial..., C] -> [N, C] ([N, 1..., C] with keepdims).
+// GlobalAveragePooling1D given a mask averages over the unmasked steps only, as Keras does.
 //
 //   GlobalAveragePooling2D g;                        // [N, 7, 7, 64] -> [N, 64]
 #pragma once
@@ -20,8 +21,10 @@ class GlobalPooling : public Layer {
   Tensor call(const Tensor& inputs, bool training) override;
   Shape compute_output_shape(const Shape& input_shape) const override;
   nlohmann::ordered_json layer_config() const override;
+  Tensor compute_mask(const Tensor&, const Tensor&) const override { return Tensor(); }
 
  protected:
+  Tensor call_masked(const Tensor& inputs, bool training, const Tensor& mask) override;
   static GlobalPoolingOptions options_from_config(const nlohmann::ordered_json& config, const std::string& class_name);
 
  private:

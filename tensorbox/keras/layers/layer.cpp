@@ -21,7 +21,7 @@ Layer::Layer(const std::string& class_name, const BaseOptions& base)
   }
 }
 
-Tensor Layer::operator()(const Tensor& inputs, bool training) {
+Tensor Layer::operator()(const Tensor& inputs, bool training, const Tensor& mask) {
   activity_loss_ = Tensor();  // each call replaces the last one's activity penalty
   Tensor x = inputs;
   // Keras casts floating inputs to the layer's compute dtype.
@@ -32,15 +32,19 @@ Tensor Layer::operator()(const Tensor& inputs, bool training) {
     build(Shape(d));
     built_ = true;
   }
-  return call(x, training);
+  return call_masked(x, training, mask);
 }
 
-std::vector<Tensor> Layer::operator()(const std::vector<Tensor>& inputs, bool training) {
+std::vector<Tensor> Layer::operator()(const std::vector<Tensor>& inputs, bool training,
+                                      const std::vector<Tensor>& masks) {
+  if (!masks.empty() && masks.size() != inputs.size())
+    throw ValueError("Layer \"" + name_ + "\" was given " + std::to_string(masks.size()) + " masks for " +
+                     std::to_string(inputs.size()) + " inputs");
   if (!takes_list()) {
     if (inputs.size() != 1)
       throw ValueError("Layer \"" + name_ + "\" expects 1 input(s), but it received " + std::to_string(inputs.size()) +
                        " input tensors.");
-    return {(*this)(inputs[0], training)};
+    return {(*this)(inputs[0], training, masks.empty() ? Tensor() : masks[0])};
   }
   std::vector<Tensor> xs = inputs;
   for (Tensor& x : xs)
@@ -55,7 +59,20 @@ std::vector<Tensor> Layer::operator()(const std::vector<Tensor>& inputs, bool tr
     build_list(shapes);
     built_ = true;
   }
-  return call_list(xs, training);
+  return masks.empty() ? call_list(xs, training) : call_list_masked(xs, training, masks);
+}
+
+Tensor Layer::compute_mask(const Tensor&, const Tensor& mask) const {
+  return supports_masking_ ? mask : Tensor();
+}
+
+std::vector<Tensor> Layer::compute_masks(const std::vector<Tensor>& inputs, const std::vector<Tensor>& masks) const {
+  if (!takes_list()) return {compute_mask(inputs.at(0), masks.empty() ? Tensor() : masks[0])};
+  Tensor all;
+  if (supports_masking_)
+    for (const Tensor& m : masks)
+      if (m.defined()) all = all.defined() ? ops::logical_and(all, m) : m;
+  return {all};
 }
 
 void Layer::build(const Shape&) { built_ = true; }

@@ -85,9 +85,11 @@ class Layer : public std::enable_shared_from_this<Layer> {
   virtual ~Layer() = default;
 
   // Calls the layer: builds it on first use, checks the input, runs call().
-  Tensor operator()(const Tensor& inputs, bool training = false);
-  // Several inputs (merge layers, functional models with several inputs); the outputs in order.
-  std::vector<Tensor> operator()(const std::vector<Tensor>& inputs, bool training = false);
+  Tensor operator()(const Tensor& inputs, bool training = false, const Tensor& mask = Tensor());
+  // Several inputs (merge layers, functional models with several inputs, an RNN's initial
+  // state); the outputs in order. `masks` is empty or one (possibly undefined) mask per input.
+  std::vector<Tensor> operator()(const std::vector<Tensor>& inputs, bool training = false,
+                                 const std::vector<Tensor>& masks = {});
   // Symbolic calls: build the layer for these shapes and record the call. The layer must be
   // owned by a shared_ptr (it becomes part of the graph). The single-result forms need the
   // layer to have one output.
@@ -107,6 +109,19 @@ class Layer : public std::enable_shared_from_this<Layer> {
   virtual void build_list(const std::vector<Shape>& input_shapes);
   virtual std::vector<Tensor> call_list(const std::vector<Tensor>& inputs, bool training);
   virtual std::vector<Shape> compute_output_shapes(const std::vector<Shape>& input_shapes) const;
+
+  // Masks (Keras's _keras_mask): a bool tensor, [batch, time] for sequences, marking the real
+  // steps of padded input; an undefined Tensor stands for None. Embedding(mask_zero=True) and
+  // Masking make one; models hand each layer its input's mask; layers that support masking
+  // pass it on, the others drop it, and the recurrent layers, attention and
+  // GlobalAveragePooling1D read it, all as in Keras.
+  bool supports_masking() const { return supports_masking_; }
+  // The mask of this call's output (Keras's compute_mask): the input's mask if the layer
+  // supports masking, none otherwise.
+  virtual Tensor compute_mask(const Tensor& inputs, const Tensor& mask) const;
+  // One mask per output for a list call; list layers that support masking combine the
+  // defined input masks with logical_and (Keras's merge rule).
+  virtual std::vector<Tensor> compute_masks(const std::vector<Tensor>& inputs, const std::vector<Tensor>& masks) const;
   // Layer-specific config keys; get_config() adds name, trainable, dtype, batch_input_shape.
   virtual nlohmann::ordered_json layer_config() const = 0;
   virtual nlohmann::ordered_json get_config() const;
@@ -154,7 +169,16 @@ class Layer : public std::enable_shared_from_this<Layer> {
   // Raises ValueError "Input 0 of layer "name" is incompatible with the layer: ..." unless
   // the input's rank is at least `min_ndim`.
   void check_min_ndim(const Tensor& x, int64_t min_ndim) const;
+  // Layers that read the mask override these; the defaults ignore it.
+  virtual Tensor call_masked(const Tensor& inputs, bool training, const Tensor& /*mask*/) {
+    return call(inputs, training);
+  }
+  virtual std::vector<Tensor> call_list_masked(const std::vector<Tensor>& inputs, bool training,
+                                               const std::vector<Tensor>& /*masks*/) {
+    return call_list(inputs, training);
+  }
   bool built_ = false;
+  bool supports_masking_ = false;
 
  private:
   std::string class_name_;

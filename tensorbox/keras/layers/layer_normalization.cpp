@@ -13,6 +13,7 @@ LayerNormalization::LayerNormalization(const LayerNormalizationOptions& o)
       options_(o),
       beta_init_(initializers::get(o.beta_initializer)),
       gamma_init_(initializers::get(o.gamma_initializer)) {
+  supports_masking_ = true;
   if (!(o.epsilon > 0)) throw ValueError("Layer " + name() + ": `epsilon` must be positive, got " + std::to_string(o.epsilon));
 }
 

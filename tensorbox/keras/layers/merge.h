@@ -17,7 +17,9 @@ struct MergeOptions {
 
 class Merge : public Layer {
  public:
-  Merge(const std::string& class_name, const MergeOptions& options) : Layer(class_name, base_options(options)) {}
+  Merge(const std::string& class_name, const MergeOptions& options) : Layer(class_name, base_options(options)) {
+    supports_masking_ = true;
+  }
   bool takes_list() const override { return true; }
   void build_list(const std::vector<Shape>& input_shapes) override;
   std::vector<Tensor> call_list(const std::vector<Tensor>& inputs, bool training) override;

@@ -9,6 +9,7 @@ namespace tb::keras::layers {
 
 SpatialDropout2D::SpatialDropout2D(double rate, const SpatialDropout2DOptions& o)
     : Layer("SpatialDropout2D", base_options(o)), rate_(rate), data_format_(o.data_format) {
+  supports_masking_ = true;
   if (!(rate >= 0.0 && rate <= 1.0))
     throw ValueError("Invalid value received for argument `rate`. Expected a float value between 0 and 1. Received: rate=" +
                      std::to_string(rate));
@@ -45,6 +46,7 @@ std::shared_ptr<SpatialDropout2D> SpatialDropout2D::from_config(const nlohmann::
 
 GaussianNoise::GaussianNoise(double stddev, const GaussianNoiseOptions& o)
     : Layer("GaussianNoise", base_options(o)), stddev_(stddev) {
+  supports_masking_ = true;
   if (!(stddev >= 0)) throw ValueError("Layer " + name() + ": `stddev` must be non-negative, got " + std::to_string(stddev));
 }
 

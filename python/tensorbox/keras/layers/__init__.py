@@ -4,7 +4,7 @@ Every layer is built by the engine from its Keras config: the keyword arguments 
 {"units": 10, "activation": "relu", ...} and the C++ layer registered under the class name
 reads them (one mechanism for Python, C++ and saved configs). A keyword the engine does not
 take is a TypeError naming it. Modules: base (Layer, KerasTensor, Input), core, convolutional,
-normalization, merging.
+normalization, merging, recurrent.
 """
 from ... import _C
 from .. import _config
@@ -20,6 +20,7 @@ from .core import (ELU, Activation, CenterCrop, Cropping2D, Dense, Dropout, Embe
 from .merging import *  # noqa: F401,F403
 from .merging import Add, Average, Concatenate, Dot, Maximum, Minimum, Multiply, Subtract
 from .normalization import BatchNormalization, LayerNormalization  # noqa: F401
+from .recurrent import GRU, LSTM, Bidirectional, Masking, SimpleRNN, TimeDistributed
 
 _LAYER_CLASSES.update({c.__name__: c for c in (Dense, Activation, Dropout, Flatten, Reshape, InputLayer, Conv1D, Conv2D,
                                           MaxPooling1D, MaxPooling2D, AveragePooling1D, AveragePooling2D,
@@ -29,7 +30,8 @@ _LAYER_CLASSES.update({c.__name__: c for c in (Dense, Activation, Dropout, Flatt
                                           LeakyReLU, ELU, PReLU, Softmax, ZeroPadding2D, Cropping2D, UpSampling2D,
                                           RepeatVector, Permute, SpatialDropout2D, GaussianNoise, Embedding,
                                           Rescaling, Normalization, CenterCrop, Conv2DTranspose, DepthwiseConv2D,
-                                          SeparableConv2D)})
+                                          SeparableConv2D, SimpleRNN, LSTM, GRU, Bidirectional, TimeDistributed,
+                                          Masking)})
 
 
 def deserialize(config, custom_objects=None):

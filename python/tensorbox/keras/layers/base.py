@@ -27,6 +27,12 @@ class Layer:
 
     # -- construction -------------------------------------------------------------------------
     def _build_impl(self, class_name, config, kwargs):
+        cfg = self._impl_config(class_name, config, kwargs)
+        self._impl = _C.deserialize_layer(_config.dumps({"class_name": class_name, "config": cfg}))
+
+    @staticmethod
+    def _impl_config(class_name, config, kwargs):
+        """The engine config: the layer's own keys plus the base keyword arguments."""
         cfg = dict(config)
         unknown = [k for k in kwargs if k not in _BASE_KWARGS]
         if unknown:
@@ -45,7 +51,7 @@ class Layer:
         if "trainable" in kwargs:
             cfg["trainable"] = bool(kwargs["trainable"])
         cfg["dtype"] = _layer_dtype(kwargs.get("dtype"))
-        self._impl = _C.deserialize_layer(_config.dumps({"class_name": class_name, "config": cfg}))
+        return cfg
 
     @classmethod
     def _wrap(cls, impl):
@@ -55,7 +61,7 @@ class Layer:
         return obj
 
     # -- calling --------------------------------------------------------------------------------
-    def __call__(self, inputs, training=None, **kwargs):
+    def __call__(self, inputs, training=None, mask=None, **kwargs):
         if kwargs:
             raise TypeError("%s.__call__ got unexpected keyword arguments %s" % (type(self).__name__, list(kwargs)))
         flat = list(inputs) if isinstance(inputs, (list, tuple)) else [inputs]
@@ -66,14 +72,39 @@ class Layer:
             if training is not None:
                 raise NotImplementedError("tensorbox: a fixed `training` argument in a functional model's layer "
                                           "call is not supported yet")
+            if mask is not None:
+                raise NotImplementedError("tensorbox: an explicit `mask` in a functional model's layer call is not "
+                                          "supported yet; masks from Embedding(mask_zero=True) and Masking flow "
+                                          "through the model by themselves")
             if self._impl.takes_list and not isinstance(inputs, (list, tuple)):
                 self._impl.compute_output_shape(inputs._impl.shape)  # merges: Keras's "needs a list" error
             out = [KerasTensor(k) for k in self._impl.symbolic_call([k._impl for k in flat])]
             return out[0] if len(out) == 1 else out
+        if isinstance(inputs, (list, tuple)) and not self._impl.takes_list:
+            flat = [inputs]  # nested lists are data for one input
+        # Masks travel on tensors as Keras's _keras_mask; an explicit `mask` takes precedence.
+        if mask is None:
+            masks = [getattr(x, "_keras_mask", None) for x in flat]
+        else:
+            masks = list(mask) if isinstance(mask, (list, tuple)) else [mask]
+            masks = [None if m is None else _input_tensor(m) for m in masks] + [None] * (len(flat) - len(masks))
+        xs = [_input_tensor(x) for x in flat]
         if isinstance(inputs, (list, tuple)) and self._impl.takes_list:
-            out = self._impl.call_list([_input_tensor(x) for x in flat], bool(training))
-            return out[0] if len(out) == 1 else list(out)
-        return self._impl(_input_tensor(inputs), bool(training))
+            out = list(self._impl.call_list(xs, bool(training), masks if any(m is not None for m in masks) else []))
+        else:
+            out = [self._impl(xs[0], bool(training), masks[0])]
+        for y, m in zip(out, self._impl.compute_masks(xs, masks)):
+            if m is not None:
+                y._keras_mask = m
+        return out[0] if len(out) == 1 else out
+
+    def compute_mask(self, inputs, mask=None):
+        flat = list(inputs) if isinstance(inputs, (list, tuple)) else [inputs]
+        masks = list(mask) if isinstance(mask, (list, tuple)) else [mask] * len(flat)
+        out = self._impl.compute_masks([_input_tensor(x) for x in flat], masks)
+        return out[0] if len(out) == 1 else out
+
+    supports_masking = property(lambda self: self._impl.supports_masking)
 
     def build(self, input_shape):
         self._impl.build([-1 if d is None else int(d) for d in input_shape])
