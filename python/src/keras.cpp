@@ -12,6 +12,7 @@
 
 #include "bindings.h"
 #include "tensorbox/keras/functional.h"
+#include "tensorbox/keras/layers/attention.h"
 #include "tensorbox/keras/layers/input_layer.h"
 #include "tensorbox/keras/layers/preprocessing.h"
 #include "tensorbox/keras/layers/time_distributed.h"
@@ -134,6 +135,18 @@ void bind_layers(nb::module_& m) {
       .def("get_config", [](const k::layers::Layer& l) { return config_text(l.get_config()); })
       .def("serialize", [](const k::layers::Layer& l) { return config_text(l.serialize()); });
   m.def("deserialize_layer", [](const std::string& config) { return k::layers::deserialize(parse_json(config)); });
+  // An attention layer's call with everything Keras's call takes: [query, value(, key)], their
+  // masks, attention_mask, use_causal_mask; returns [output, attention scores].
+  m.def("attend", [](const k::layers::LayerPtr& l, const std::vector<Tensor>& xs,
+                     const std::vector<std::optional<Tensor>>& masks, const std::optional<Tensor>& attention_mask,
+                     bool training, bool use_causal_mask) {
+    auto* a = dynamic_cast<k::layers::AttentionLayer*>(l.get());
+    if (!a) throw tb::TypeError("attend: layer \"" + l->name() + "\" is not an attention layer");
+    nb::gil_scoped_release nogil;
+    const auto r = a->call_attention(xs, from_optional(masks), attention_mask.value_or(Tensor()), training, use_causal_mask);
+    return std::vector<Tensor>{r.output, r.scores};
+  }, nb::arg("layer"), nb::arg("inputs"), nb::arg("masks"), nb::arg("attention_mask").none(), nb::arg("training"),
+        nb::arg("use_causal_mask"));
   // TimeDistributed around an existing layer object (Keras keeps the very layer it is given).
   m.def("time_distributed", [](const k::layers::LayerPtr& inner, const std::string& config) {
     const auto b = k::layers::base_options_from_config(parse_json(config));

@@ -235,14 +235,10 @@ RNNOptions read_rnn_options(ConfigReader& r, const nlohmann::ordered_json& c, in
   r.read_if_set("recurrent_activation", o.recurrent_activation);
   r.read("use_bias", o.use_bias);
   for (const char* k : {"kernel_initializer", "recurrent_initializer", "bias_initializer"}) r.allow(k);
-  auto regularizer = [&r](const char* key, nlohmann::ordered_json& field) {
-    r.allow(key);
-    if (r.has(key)) field = r.at(key);
-  };
-  regularizer("kernel_regularizer", o.kernel_regularizer);
-  regularizer("recurrent_regularizer", o.recurrent_regularizer);
-  regularizer("bias_regularizer", o.bias_regularizer);
-  regularizer("activity_regularizer", o.activity_regularizer);
+  r.read_json("kernel_regularizer", o.kernel_regularizer);
+  r.read_json("recurrent_regularizer", o.recurrent_regularizer);
+  r.read_json("bias_regularizer", o.bias_regularizer);
+  r.read_json("activity_regularizer", o.activity_regularizer);
   for (const char* k : {"kernel_constraint", "recurrent_constraint", "bias_constraint"}) r.ignore(k, nullptr);
   r.read("dropout", o.dropout);
   r.read("recurrent_dropout", o.recurrent_dropout);

@@ -4,10 +4,11 @@ Every layer is built by the engine from its Keras config: the keyword arguments 
 {"units": 10, "activation": "relu", ...} and the C++ layer registered under the class name
 reads them (one mechanism for Python, C++ and saved configs). A keyword the engine does not
 take is a TypeError naming it. Modules: base (Layer, KerasTensor, Input), core, convolutional,
-normalization, merging, recurrent.
+normalization, merging, recurrent, attention.
 """
 from ... import _C
 from .. import _config
+from .attention import Attention, MultiHeadAttention
 from .base import _LAYER_CLASSES, Input, InputLayer, KerasTensor, Layer  # noqa: F401
 from .convolutional import *  # noqa: F401,F403
 from .convolutional import (AveragePooling1D, AveragePooling2D, Conv1D, Conv2D, Conv2DTranspose, DepthwiseConv2D,
@@ -31,7 +32,7 @@ _LAYER_CLASSES.update({c.__name__: c for c in (Dense, Activation, Dropout, Flatt
                                           RepeatVector, Permute, SpatialDropout2D, GaussianNoise, Embedding,
                                           Rescaling, Normalization, CenterCrop, Conv2DTranspose, DepthwiseConv2D,
                                           SeparableConv2D, SimpleRNN, LSTM, GRU, Bidirectional, TimeDistributed,
-                                          Masking)})
+                                          Masking, Attention, MultiHeadAttention)})
 
 
 def deserialize(config, custom_objects=None):
