@@ -5,7 +5,6 @@ that borrow the NumPy arrays' memory, and Ctrl-C stops fit at the next batch (Ke
 weights as trained so far), as in Keras.
 """
 import inspect
-import re
 import weakref
 
 import numpy as np
@@ -16,6 +15,7 @@ from ..framework import Tensor, convert_to_tensor, _value
 from . import _config, callbacks as callbacks_module, layers as layers_module, losses, metrics as metrics_module
 from . import optimizers
 from .layers import Layer
+from .layers.base import _snake_case
 
 
 def _data_list(x, names, what, kind):
@@ -59,12 +59,6 @@ def _data(x, what, cast_float64=True):
     if arr.dtype.kind in "iu" and arr.dtype not in (np.uint8, np.int32, np.int64):
         arr = arr.astype(np.int64 if arr.dtype.kind == "i" else np.int32)
     return convert_to_tensor(arr)
-
-
-def _snake_case(name):
-    """Keras's default layer names: "MyModel" -> "my_model"."""
-    s = re.sub(r"(.)([A-Z][a-z0-9]+)", r"\1_\2", name)
-    return re.sub(r"([a-z])([A-Z])", r"\1_\2", s).lower()
 
 
 def _verbose(v):

@@ -1,5 +1,7 @@
 """tf.keras.layers base: the Layer class over an engine layer, KerasTensor and Input, and the
 argument helpers every layer module shares (the package docstring explains the mechanism)."""
+import re
+
 from ... import _C
 from ... import dtypes as _dt
 from ...framework import Tensor, TensorShape, Variable, convert_to_tensor, _value
@@ -21,9 +23,81 @@ def _initializer_config(i):
 class Layer:
     """keras.layers.Layer over an engine layer (`self._impl`)."""
 
-    def __init__(self, **kwargs):
-        raise NotImplementedError("tensorbox: subclassing tf.keras.layers.Layer in Python comes with the "
-                                  "functional API and model subclassing; use the built-in layers for now")
+    # -- subclassing: tf.keras.layers.Layer with Python build/call/add_weight ------------------
+    # Built-in layers never run this: they build their engine layer from a config (_build_impl).
+    def __init__(self, trainable=True, name=None, dtype=None, dynamic=False, **kwargs):
+        unknown = [k for k in kwargs if k not in ("input_shape", "batch_input_shape", "batch_size", "input_dim")]
+        if unknown:
+            raise TypeError("('Keyword argument not understood:', %r)" % unknown[0])
+        if type(self).call is Layer.call:
+            raise NotImplementedError("Layer %s: a subclass of tf.keras.layers.Layer must define `call`"
+                                      % type(self).__name__)
+        cls = type(self).__name__
+        # The engine layer keeps this object alive: models that hold only engine layers run it.
+        object.__setattr__(self, "_impl", _C.PythonLayer(cls, name or _C.unique_object_name(_snake_case(cls)),
+                                                         bool(trainable), _layer_dtype(dtype), self))
+        self._init_kwargs = {"name": self._impl.name, "trainable": bool(trainable), "dtype": self._impl.policy_name}
+
+    def call(self, inputs, *args, **kwargs):
+        return inputs
+
+    def add_weight(self, name=None, shape=None, dtype=None, initializer=None, regularizer=None, trainable=None,
+                   constraint=None, **kwargs):
+        if "_init_kwargs" not in self.__dict__:
+            raise RuntimeError("add_weight is for subclasses of tf.keras.layers.Layer that called super().__init__()")
+        _unsupported("add_weight", constraint=constraint)
+        from .. import initializers, regularizers
+        if initializer is None:
+            initializer = "glorot_uniform" if dtype is None or _dt.as_dtype(dtype).is_floating else "zeros"
+        shape = [] if shape is None else [int(d) for d in shape]
+        v = self._impl.add_weight(name or "Variable", shape, _config.dumps(initializers.serialize(
+            initializers.get(initializer))), True if trainable is None else bool(trainable),
+            _config.dumps(regularizers.config_of(regularizer)))
+        return Variable._wrap(v)
+
+    def _engine_build(self, shapes):
+        shapes = [TensorShape([None if d < 0 else d for d in s]) for s in shapes]
+        self.build(shapes[0] if len(shapes) == 1 else shapes)
+
+    def _engine_forward(self, inputs, training):
+        """The engine calls the layer (inside a model, or to learn its output shape)."""
+        out = self._call_python(inputs[0] if len(inputs) == 1 else list(inputs), training)
+        outs = list(out) if isinstance(out, (list, tuple)) else [out]
+        return [_value(o) if isinstance(_value(o), Tensor) else convert_to_tensor(o) for o in outs]
+
+    def _call_python(self, inputs, training, **kwargs):
+        import inspect
+        params = inspect.signature(self.call).parameters
+        if "training" in params:
+            kwargs["training"] = bool(training)
+        return self.call(inputs, **kwargs)
+
+    def _subclass_call(self, inputs, training, mask, kwargs):
+        flat = list(inputs) if isinstance(inputs, (list, tuple)) else [inputs]
+        if any(isinstance(k, KerasTensor) for k in flat):
+            if kwargs or mask is not None or training is not None:
+                raise NotImplementedError("tensorbox: keyword arguments in a functional model's call of the "
+                                          "subclassed layer %s are not supported yet" % self.name)
+            out = [KerasTensor(k) for k in self._impl.symbolic_call([k._impl for k in flat])]
+            return out[0] if len(out) == 1 else out
+        if not self._impl.built:
+            shapes = [tuple(_input_tensor(x).shape) for x in flat]
+            self.build(TensorShape(shapes[0]) if not isinstance(inputs, (list, tuple)) else
+                       [TensorShape(s) for s in shapes])
+            self._impl.mark_built()
+        if mask is not None:
+            kwargs["mask"] = mask
+        return self._call_python(inputs, training, **kwargs)
+
+    def __setattr__(self, key, value):
+        # Layers assigned to a subclassed layer (directly or in lists) are its sub-layers: their
+        # weights are its weights, as Keras's attribute tracking does.
+        if not key.startswith("_") and "_init_kwargs" in self.__dict__:
+            items = value if isinstance(value, (list, tuple)) else [value]
+            for v in items:
+                if isinstance(v, Layer):
+                    self._impl.track(v._impl)
+        object.__setattr__(self, key, value)
 
     # -- construction -------------------------------------------------------------------------
     def _build_impl(self, class_name, config, kwargs):
@@ -55,6 +129,8 @@ class Layer:
 
     @classmethod
     def _wrap(cls, impl):
+        if hasattr(impl, "owner"):
+            return impl.owner  # a Python subclass: the object itself
         klass = _LAYER_CLASSES.get(impl.class_name, Layer)
         obj = klass.__new__(klass)
         obj._impl = impl
@@ -62,6 +138,8 @@ class Layer:
 
     # -- calling --------------------------------------------------------------------------------
     def __call__(self, inputs, training=None, mask=None, **kwargs):
+        if "_init_kwargs" in self.__dict__:
+            return self._subclass_call(inputs, training, mask, kwargs)
         if kwargs:
             raise TypeError("%s.__call__ got unexpected keyword arguments %s" % (type(self).__name__, list(kwargs)))
         flat = list(inputs) if isinstance(inputs, (list, tuple)) else [inputs]
@@ -107,7 +185,9 @@ class Layer:
     supports_masking = property(lambda self: self._impl.supports_masking)
 
     def build(self, input_shape):
-        self._impl.build([-1 if d is None else int(d) for d in input_shape])
+        """Creates the weights for inputs of `input_shape`; a subclass overrides it."""
+        if "_init_kwargs" not in self.__dict__:  # a subclass without build: nothing to create
+            self._impl.build([-1 if d is None else int(d) for d in input_shape])
 
     def compute_output_shape(self, input_shape):
         return TensorShape(self._impl.compute_output_shape([-1 if d is None else int(d) for d in input_shape]))
@@ -162,6 +242,8 @@ class Layer:
         self._impl.set_weights([convert_to_tensor(w, dtype=_dt.as_dtype(v.value._dtype)) for w, v in zip(weights, mine)])
 
     def get_config(self):
+        if "_init_kwargs" in self.__dict__:
+            return dict(self._init_kwargs)  # a subclass adds its own arguments (Keras)
         return _config.loads(self._impl.get_config())
 
     @classmethod
@@ -193,6 +275,12 @@ class Layer:
 
     def __repr__(self):
         return "<keras.layers.%s object '%s'>" % (type(self).__name__, self.name)
+
+
+def _snake_case(name):
+    """Keras's default layer names: "MyModel" -> "my_model"."""
+    s = re.sub(r"(.)([A-Z][a-z0-9]+)", r"\1_\2", name)
+    return re.sub(r"([a-z])([A-Z])", r"\1_\2", s).lower()
 
 
 def _input_tensor(x):
