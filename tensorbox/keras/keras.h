@@ -33,6 +33,7 @@
 #include "tensorbox/keras/layers/flatten.h"
 #include "tensorbox/keras/layers/global_pooling.h"
 #include "tensorbox/keras/layers/gru.h"
+#include "tensorbox/keras/layers/image_resizing.h"
 #include "tensorbox/keras/layers/input_layer.h"
 #include "tensorbox/keras/layers/layer_normalization.h"
 #include "tensorbox/keras/layers/lstm.h"

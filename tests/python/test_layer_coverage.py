@@ -1,7 +1,7 @@
 """The rest of issue 5's layers against real TensorFlow with the shared harness (forward,
 gradients, parameter counts, output shapes, configs, from_config): activation layers,
 reshaping, noise (at inference, and their training statistics), Embedding, preprocessing
-(Normalization.adapt included), Conv2DTranspose, DepthwiseConv2D, SeparableConv2D; then the
+(Normalization.adapt, Resizing and bilinear UpSampling2D included), Conv2DTranspose, DepthwiseConv2D, SeparableConv2D; then the
 errors."""
 import numpy as np
 import pytest
@@ -26,6 +26,13 @@ CASES = [
     ("Normalization", dict(mean=[1.0, 2.0, 3.0], variance=[4.0, 1.0, 0.25]), (5, 3)),
     ("Normalization", dict(axis=None, mean=2.0, variance=9.0), (5, 3)),
     ("CenterCrop", dict(height=3, width=2), (2, 6, 5, 3)),
+    ("CenterCrop", dict(height=9, width=4), (2, 7, 5, 3)),  # taller than the input: smart_resize
+    ("Resizing", dict(height=4, width=9), (2, 7, 5, 3)), ("Resizing", dict(height=10, width=3, interpolation="nearest"),
+                                                         (2, 7, 5, 3)),
+    ("Resizing", dict(height=4, width=4, crop_to_aspect_ratio=True), (2, 7, 5, 3)),
+    ("Resizing", dict(height=3, width=8, crop_to_aspect_ratio=True, interpolation="nearest"), (1, 7, 5, 2)),
+    ("UpSampling2D", dict(size=(2, 3), interpolation="bilinear"), (2, 3, 4, 2)),
+    ("UpSampling2D", dict(size=2, interpolation="bilinear", data_format="channels_first"), (2, 3, 4, 5)),
     ("Conv2DTranspose", dict(filters=4, kernel_size=3), (2, 5, 4, 3)),
     ("Conv2DTranspose", dict(filters=3, kernel_size=3, strides=2, padding="same", activation="relu"), (2, 4, 5, 2)),
     ("Conv2DTranspose", dict(filters=2, kernel_size=(3, 2), strides=2, output_padding=1), (2, 3, 3, 3)),
@@ -129,7 +136,11 @@ def test_coverage_errors(tb):
         L.Normalization(mean=1.0, variance=2.0).adapt(np.ones((4, 2), np.float32))
     with pytest.raises(ValueError, match=r"adapt\(\) needs a non-empty batch"):
         L.Normalization().adapt(np.zeros((0, 2), np.float32))
-    with pytest.raises(tb.errors.UnimplementedError, match="smaller than the crop"):
-        L.CenterCrop(5, 5)(np.zeros((1, 3, 3, 1), np.float32))
+    with pytest.raises(tb.errors.UnimplementedError, match=r'interpolation "bicubic" is not supported'):
+        L.Resizing(4, 4, interpolation="bicubic")
+    with pytest.raises(ValueError, match=r"expects images \[batch, height, width, channels\]"):
+        L.Resizing(4, 4)(np.zeros((2, 3), np.float32))
+    with pytest.raises(ValueError, match="`height` and `width` must be positive"):
+        L.Resizing(0, 4)
     with pytest.raises(ValueError, match="Invalid value received for argument `rate`"):
         L.SpatialDropout2D(1.5)

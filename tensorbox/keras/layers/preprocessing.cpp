@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "tensorbox/keras/layers/image_resizing.h"
 #include "tensorbox/keras/layers/layer_utils.h"
 #include "tensorbox/ops/array_ops.h"
 #include "tensorbox/ops/math_ops.h"
@@ -147,10 +148,8 @@ Tensor CenterCrop::call(const Tensor& inputs, bool) {
                      "channels], got shape " + inputs.shape().to_string());
   const Tensor x = inputs.dtype() == compute_dtype() ? inputs : ops::cast(inputs, compute_dtype());
   const int64_t h = x.rank() - 3, H = x.dim(h), W = x.dim(h + 1);
-  if (H < height_ || W < width_)
-    throw UnimplementedError("Layer \"" + name() + "\": inputs smaller than the crop (" + std::to_string(H) + "x" +
-                             std::to_string(W) + " < " + std::to_string(height_) + "x" + std::to_string(width_) +
-                             ") are resized by Keras (smart_resize); tensorbox does not resize yet");
+  // Keras resizes inputs smaller than the crop (smart_resize: aspect-ratio crop, then bilinear).
+  if (H < height_ || W < width_) return smart_resize(x, height_, width_, "bilinear", name());
   std::vector<int64_t> begin(size_t(x.rank()), 0), size = x.shape().dims();
   begin[size_t(h)] = (H - height_) / 2;
   begin[size_t(h + 1)] = (W - width_) / 2;

@@ -5,7 +5,8 @@
 //   Normalization  (x - mean) / max(sqrt(variance), 1e-7) per feature along `axis`; mean and
 //                  variance given, or learned from data by adapt() (non-trainable weights
 //                  mean, variance, count, as Keras).
-//   CenterCrop     the central height x width window of [batch, H, W, C] images.
+//   CenterCrop     the central height x width window of [batch, H, W, C] images (inputs
+//                  smaller than that are smart_resize-d, as Keras does).
 //
 //   Normalization norm;
 //   norm.adapt(x_train);

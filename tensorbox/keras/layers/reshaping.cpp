@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "tensorbox/keras/layers/image_resizing.h"
 #include "tensorbox/keras/layers/layer_utils.h"
 #include "tensorbox/ops/array_ops.h"
 
@@ -101,14 +102,20 @@ SpatialPairsOptions SpatialPairs::options_from_config(const nlohmann::ordered_js
 UpSampling2D::UpSampling2D(const UpSampling2DOptions& o) : Layer("UpSampling2D", base_options(o)), options_(o) {
   options_.size = normalize_tuple(o.size, 2, "size", name());
   check_data_format(o.data_format);
-  if (o.interpolation != "nearest")
+  if (o.interpolation != "nearest" && o.interpolation != "bilinear")
     throw UnimplementedError("Layer " + name() + ": UpSampling2D(interpolation=\"" + o.interpolation +
-                             "\") is not supported yet (\"nearest\" is)");
+                             "\") is not supported yet (\"nearest\" and \"bilinear\" are)");
 }
 
 Tensor UpSampling2D::call(const Tensor& x, bool) {
   check_ndim(*this, x, 4);
   const int64_t h = options_.data_format == "channels_last" ? 1 : 2;
+  if (options_.interpolation == "bilinear") {  // Keras: tf.image.resize, channels_last
+    const Tensor nhwc = h == 1 ? x : to_channels_last(x);
+    const Tensor y = resize_images(nhwc, nhwc.dim(1) * options_.size[0], nhwc.dim(2) * options_.size[1], "bilinear",
+                                   name());
+    return h == 1 ? y : to_channels_first(y);
+  }
   Tensor y = x;
   for (int i = 0; i < 2; ++i) {  // each row (column) repeated `size` times: a gather of i / size
     const int64_t axis = h + i, n = x.dim(axis), f = options_.size[size_t(i)];

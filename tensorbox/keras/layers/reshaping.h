@@ -1,7 +1,8 @@
 // Layers that move or repeat elements without learning anything (Keras's reshaping layers):
 //   ZeroPadding2D  zeros around the spatial axes: padding ((top, bottom), (left, right))
 //   Cropping2D     the reverse: drops ((top, bottom), (left, right)) rows/columns
-//   UpSampling2D   repeats each row `size[0]` and each column `size[1]` times ("nearest")
+//   UpSampling2D   repeats each row `size[0]` and each column `size[1]` times ("nearest"), or
+//                  resizes bilinearly ("bilinear", tf.image.resize's half-pixel centers)
 //   RepeatVector   [N, F] -> [N, n, F]
 //   Permute        reorders the non-batch axes (`dims` counts from 1, as in Keras)
 // The spatial layers take data_format channels_last (default) or channels_first.

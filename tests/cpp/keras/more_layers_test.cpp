@@ -58,6 +58,14 @@ TEST(MoreLayers, EmbeddingNoiseAndPreprocessing) {
   EXPECT_EQ(n.weights().size(), 3u);  // mean, variance, count: non-trainable, as Keras
   EXPECT_EQ(values(Rescaling(0.5, {.offset = 1})(t({2, 4}, {1, 2}))), (std::vector<double>{2, 3}));
   EXPECT_EQ(CenterCrop(2, 2)(Tensor::zeros({1, 5, 4, 3})).shape(), (Shape{1, 2, 2, 3}));
+  EXPECT_EQ(CenterCrop(6, 6)(Tensor::zeros({1, 5, 4, 3})).shape(), (Shape{1, 6, 6, 3}));  // smart_resize
+  // Bilinear with half-pixel centers: [0, 1] -> [0, .25, .75, 1] along each axis.
+  const Tensor r = Resizing(4, 4)(t({0, 1, 2, 3}, {1, 2, 2, 1}));
+  tb::testing::expect_close(values(r), {0, .25, .75, 1, .5, .75, 1.25, 1.5, 1.5, 1.75, 2.25, 2.5, 2, 2.25, 2.75, 3}, 1e-6,
+                            "Resizing bilinear");
+  EXPECT_EQ(values(Resizing(1, 3, {.interpolation = "nearest"})(t({0, 1, 2, 3}, {2, 2, 1}))),
+            (std::vector<double>{2, 3, 3}));  // row floor(0.5 * 2) = 1; columns 0, 1, 1
+  EXPECT_EQ(values(UpSampling2D({.interpolation = "bilinear"})(t({0, 1, 2, 3}, {1, 2, 2, 1}))), values(r));
   GaussianNoise g(1.0);
   EXPECT_EQ(values(g(x, false)), values(x));
   EXPECT_NE(values(g(x, true)), values(x));

@@ -16,8 +16,8 @@ from .convolutional import (AveragePooling1D, AveragePooling2D, Conv1D, Conv2D, 
                             MaxPooling1D, MaxPooling2D, SeparableConv2D)
 from .core import *  # noqa: F401,F403
 from .core import (ELU, Activation, CenterCrop, Cropping2D, Dense, Dropout, Embedding, Flatten, GaussianNoise, LeakyReLU,
-                   Normalization, Permute, PReLU, ReLU, RepeatVector, Rescaling, Reshape, Softmax, SpatialDropout2D,
-                   UpSampling2D, ZeroPadding2D)
+                   Normalization, Permute, PReLU, ReLU, RepeatVector, Rescaling, Reshape, Resizing, Softmax,
+                   SpatialDropout2D, UpSampling2D, ZeroPadding2D)
 from .merging import *  # noqa: F401,F403
 from .merging import Add, Average, Concatenate, Dot, Maximum, Minimum, Multiply, Subtract
 from .normalization import BatchNormalization, LayerNormalization  # noqa: F401
@@ -32,7 +32,7 @@ _LAYER_CLASSES.update({c.__name__: c for c in (Dense, Activation, Dropout, Flatt
                                           RepeatVector, Permute, SpatialDropout2D, GaussianNoise, Embedding,
                                           Rescaling, Normalization, CenterCrop, Conv2DTranspose, DepthwiseConv2D,
                                           SeparableConv2D, SimpleRNN, LSTM, GRU, Bidirectional, TimeDistributed,
-                                          Masking, Attention, MultiHeadAttention)})
+                                          Masking, Attention, MultiHeadAttention, Resizing)})
 
 
 def deserialize(config, custom_objects=None):

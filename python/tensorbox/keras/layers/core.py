@@ -1,5 +1,5 @@
 """Core layers: Dense, Activation, Dropout, Flatten, Reshape, the activation layers, reshaping,
-noise, Embedding and the preprocessing layers."""
+noise, Embedding and the preprocessing layers (Rescaling, Normalization, CenterCrop, Resizing)."""
 import numpy as np
 
 from ... import _C
@@ -157,3 +157,9 @@ class Normalization(Layer):
 class CenterCrop(Layer):
     def __init__(self, height, width, **kwargs):
         self._build_impl("CenterCrop", {"height": int(height), "width": int(width)}, kwargs)
+
+
+class Resizing(Layer):
+    def __init__(self, height, width, interpolation="bilinear", crop_to_aspect_ratio=False, **kwargs):
+        self._build_impl("Resizing", {"height": int(height), "width": int(width), "interpolation": interpolation,
+                                      "crop_to_aspect_ratio": bool(crop_to_aspect_ratio)}, kwargs)
