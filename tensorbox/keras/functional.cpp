@@ -146,7 +146,11 @@ std::vector<Tensor> Functional::call_list(const std::vector<Tensor>& inputs, boo
     return r;
   });
   std::vector<Tensor> values;
-  for (const Masked& m : out) values.push_back(m.value);
+  last_output_masks_.clear();
+  for (const Masked& m : out) {
+    values.push_back(m.value);
+    last_output_masks_.push_back(m.mask);
+  }
   return values;
 }
 

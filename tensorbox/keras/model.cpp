@@ -14,6 +14,7 @@
 #include "tensorbox/keras/utils/weights_file.h"
 #include "tensorbox/ops/array_ops.h"
 #include "tensorbox/ops/math_ops.h"
+#include "tensorbox/ops/reduce_ops.h"
 
 namespace tb::keras {
 
@@ -183,7 +184,15 @@ void Model::resolve_metrics(const TensorList& y, const TensorList& y_pred) {
       for (const std::string& n : metric_names_[i]) metric_objs_[i].push_back(metrics::resolve(n, y[i].shape(), y_pred[i].shape()));
 }
 
-Tensor Model::compute_loss(const TensorList& y, const TensorList& y_pred, std::vector<double>* per_output) {
+std::vector<Tensor> Model::mask_weights(size_t outputs) const {
+  std::vector<Tensor> w(outputs);
+  for (size_t i = 0; i < outputs && i < last_output_masks_.size(); ++i)
+    if (last_output_masks_[i].defined()) w[i] = ops::cast(last_output_masks_[i], DType::float32);
+  return w;
+}
+
+Tensor Model::compute_loss(const TensorList& y, const TensorList& y_pred, const std::vector<Tensor>& weights,
+                           std::vector<double>* per_output) {
   if (y_pred.size() != losses_.size())
     throw ValueError("Model \"" + name() + "\" produced " + std::to_string(y_pred.size()) + " outputs for " +
                      std::to_string(losses_.size()) + " losses");
@@ -191,7 +200,14 @@ Tensor Model::compute_loss(const TensorList& y, const TensorList& y_pred, std::v
   Tensor total;
   for (size_t i = 0; i < losses_.size(); ++i) {
     if (!losses_[i]) continue;  // an output without a loss (Keras's None in a loss list)
-    Tensor l = (*losses_[i])(y[i], y_pred[i]);
+    Tensor sw = i < weights.size() ? weights[i] : Tensor();
+    if (sw.defined()) {
+      // Keras 2.12's apply_valid_mask: masked entries weigh 0 and the others total / valid,
+      // so the loss is the mean over the unmasked entries (a fully masked batch gives 0).
+      const double valid = ops::reduce_sum(sw).item();
+      if (valid > 0) sw = ops::mul(sw, ops::scalar_like(double(sw.size()) / valid, sw));
+    }
+    Tensor l = (*losses_[i])(y[i], y_pred[i], sw);
     if (per_output) per_output->push_back(l.item());
     if (loss_weights_[i] != 1.0) l = ops::mul(l, ops::scalar_like(loss_weights_[i], l));
     total = total.defined() ? ops::add(total, l) : l;
@@ -201,13 +217,13 @@ Tensor Model::compute_loss(const TensorList& y, const TensorList& y_pred, std::v
   return total;
 }
 
-void Model::update_metrics(const TensorList& y, const TensorList& y_pred, double loss,
-                           const std::vector<double>& per_output, int64_t batch) {
+void Model::update_metrics(const TensorList& y, const TensorList& y_pred, const std::vector<Tensor>& weights,
+                           double loss, const std::vector<double>& per_output, int64_t batch) {
   loss_tracker_.update(loss, double(batch));
   for (size_t i = 0; i < output_loss_trackers_.size() && i < per_output.size(); ++i)
     output_loss_trackers_[i].update(per_output[i], double(batch));
   for (size_t i = 0; i < metric_objs_.size(); ++i)
-    for (auto& m : metric_objs_[i]) m->update_state(y[i], y_pred[i]);
+    for (auto& m : metric_objs_[i]) m->update_state(y[i], y_pred[i], i < weights.size() ? weights[i] : Tensor());
 }
 
 Logs Model::metric_logs() const {
@@ -258,23 +274,26 @@ Logs Model::train_step(const TensorList& x, const TensorList& y) {
   std::vector<double> per_output;
   std::vector<Tensor> grads;
   std::vector<Variable> vars;
+  std::vector<Tensor> weights;
   {
     GradientTape tape;
     y_pred = outputs_for(x, true);
-    loss = compute_loss(y, y_pred, &per_output);
+    weights = mask_weights(y_pred.size());
+    loss = compute_loss(y, y_pred, weights, &per_output);
     vars = trainable_variables();
     grads = tape.gradient(optimizer_->scale_loss(loss), vars);
   }
   optimizer_->apply_loss_gradients(grads, vars);
-  update_metrics(y, y_pred, loss.item(), per_output, x[0].dim(0));
+  update_metrics(y, y_pred, weights, loss.item(), per_output, x[0].dim(0));
   return metric_logs();
 }
 
 Logs Model::test_step(const TensorList& x, const TensorList& y) {
   const TensorList y_pred = outputs_for(x, false);
+  const std::vector<Tensor> weights = mask_weights(y_pred.size());
   std::vector<double> per_output;
-  const Tensor loss = compute_loss(y, y_pred, &per_output);
-  update_metrics(y, y_pred, loss.item(), per_output, x[0].dim(0));
+  const Tensor loss = compute_loss(y, y_pred, weights, &per_output);
+  update_metrics(y, y_pred, weights, loss.item(), per_output, x[0].dim(0));
   return metric_logs();
 }
 

@@ -92,6 +92,10 @@ class Model : public layers::Layer {
 
   // The model's forward pass on its inputs: one tensor per output.
   TensorList outputs_for(const TensorList& x, bool training);
+  // The masks of the last call's outputs (Keras's y_pred._keras_mask; undefined: none). fit and
+  // evaluate weight each output's loss and metrics by its mask, as Keras 2.12 does, so padded
+  // timesteps of a sequence output do not count (the loss is the mean over unmasked entries).
+  const std::vector<Tensor>& output_masks() const { return last_output_masks_; }
   // The number of inputs the model takes; 0: any (a Python subclass's `call` decides).
   virtual size_t num_inputs() const { return 1; }
   // Names of the outputs (their layers' names), which prefix per-output logs ("dense_1_loss").
@@ -135,6 +139,7 @@ class Model : public layers::Layer {
     std::vector<std::vector<std::string>> rows;
   };
   virtual SummaryTable summary_table() const;
+  std::vector<Tensor> last_output_masks_;  // set by call()/call_list() of models that track masks
 
  private:
   void check_compiled(const char* what) const;
@@ -145,10 +150,14 @@ class Model : public layers::Layer {
   void check_x(const TensorList& x, const char* what) const;
   void check_xy(const TensorList& x, const TensorList& y, const char* what) const;
   void resolve_metrics(const TensorList& y, const TensorList& y_pred);
+  // The outputs' masks as float32 sample weights (undefined where an output has no mask).
+  std::vector<Tensor> mask_weights(size_t outputs) const;
   // The total loss (weighted sum over outputs); each output's own loss goes to `per_output`.
-  Tensor compute_loss(const TensorList& y, const TensorList& y_pred, std::vector<double>* per_output);
-  void update_metrics(const TensorList& y, const TensorList& y_pred, double loss, const std::vector<double>& per_output,
-                      int64_t batch);
+  // `weights`: per output, a sample weight (the output's mask) or undefined.
+  Tensor compute_loss(const TensorList& y, const TensorList& y_pred, const std::vector<Tensor>& weights,
+                      std::vector<double>* per_output);
+  void update_metrics(const TensorList& y, const TensorList& y_pred, const std::vector<Tensor>& weights, double loss,
+                      const std::vector<double>& per_output, int64_t batch);
   Logs metric_logs() const;
   void reset_metrics();
   Logs run_test(const TensorList& x, const TensorList& y, int64_t batch_size, int verbose,

@@ -53,6 +53,7 @@ Tensor Sequential::call(const Tensor& inputs, bool training) {
     mask = l->compute_mask(x, mask);
     x = std::move(y);
   }
+  last_output_masks_ = {mask};
   return x;
 }
 

@@ -264,3 +264,26 @@ def test_errors(tb, rng):
         L.TimeDistributed(L.Dense(2))(np.ones((2, 3), np.float32))
     with pytest.raises(TypeError, match="unexpected keyword argument 'bogus'"):
         tb.keras.layers.deserialize({"class_name": "LSTM", "config": {"units": 2, "bogus": 1}})
+
+
+def test_sequence_labelling_loss_and_metrics_skip_padded_steps(tb, tfr, rng):
+    # The output keeps the Embedding's mask (LSTM with return_sequences, then Dense), so Keras
+    # weights the loss and the accuracy by it: padded steps count for nothing.
+    ids = rng.integers(1, 12, (48, 7)).astype(np.int32)
+    lengths = rng.integers(2, 8, 48)
+    ids[np.arange(7)[None, :] >= lengths[:, None]] = 0
+    tags = (ids % 3).astype(np.int32)
+
+    def build(m):
+        L = m.keras.layers
+        model = m.keras.Sequential([L.Embedding(12, 6, mask_zero=True), L.GRU(5, return_sequences=True),
+                                    L.Dense(3)])
+        model.compile(optimizer=m.keras.optimizers.Adam(0.02),
+                      loss=m.keras.losses.SparseCategoricalCrossentropy(from_logits=True), metrics=["accuracy"])
+        return model
+    mine, ref = _copy_model(tb, tfr, build, ids)
+    h = mine.fit(ids, tags, batch_size=16, epochs=3, shuffle=False, verbose=0, validation_split=0.25).history
+    h_ref = ref.fit(ids, tags, batch_size=16, epochs=3, shuffle=False, verbose=0, validation_split=0.25).history
+    for key in ("loss", "accuracy", "val_loss", "val_accuracy"):
+        assert_close(h[key], h_ref[key], rtol=1e-4, atol=1e-5, what=key)
+    assert_close(mine.evaluate(ids, tags, verbose=0), ref.evaluate(ids, tags, verbose=0), rtol=1e-4, atol=1e-5)

@@ -9,6 +9,7 @@
 #include "tensorbox/keras/keras.h"
 #include "tensorbox/ops/array_ops.h"
 #include "tensorbox/ops/math_ops.h"
+#include "tensorbox/ops/nn_ops.h"
 #include "tensorbox/ops/reduce_ops.h"
 #include "tests/cpp/testing/finite_differences.h"
 #include "tests/cpp/testing/reference.h"
@@ -126,6 +127,29 @@ TEST(RecurrentLayers, MasksFlowThroughSequentialAndFunctionalModels) {
   const Tensor xs = Tensor::from_vector<float>({1, 2, 0, 0, 0, 3}, {1, 3, 2});
   EXPECT_EQ(values(masking.compute_mask(xs, Tensor())), (std::vector<double>{1, 0, 1}));
   EXPECT_FALSE(Flatten().compute_mask(xs, mask_of({1, 0, 1}, {1, 3})).defined());
+}
+
+TEST(RecurrentLayers, MaskedOutputsWeighTheLossAndMetrics) {
+  random::set_seed(6);
+  const Tensor ids = Tensor::from_vector<int32_t>({3, 5, 0, 0, 2, 4, 1, 0}, {2, 4});
+  const Tensor tags = Tensor::from_vector<int32_t>({1, 0, 2, 2, 0, 1, 1, 2}, {2, 4});
+  Sequential model({Embedding(6, 3, {.mask_zero = true}), Dense(3)});  // the output keeps the mask
+  model.compile({.optimizer = "sgd", .loss = losses::SparseCategoricalCrossentropy({.from_logits = true}),
+                 .metrics = {"accuracy"}});
+  const Logs logs = model.evaluate({ids}, {tags}, {.verbose = 0});
+  // By hand: the mean over the 5 real steps of the cross-entropy and of the hits.
+  const std::vector<double> ce = values(ops::sparse_softmax_cross_entropy_with_logits(tags, model(ids)));
+  const std::vector<double> pred = values(ops::argmax(model(ids), -1)), t = values(tags), id = values(ids);
+  double loss = 0, hits = 0;
+  for (size_t i = 0; i < ce.size(); ++i)
+    if (id[i] != 0) {
+      loss += ce[i];
+      hits += pred[i] == t[i];
+    }
+  EXPECT_NEAR(logs.at("loss"), loss / 5, 1e-5);
+  EXPECT_NEAR(logs.at("accuracy"), hits / 5, 1e-6);
+  ASSERT_EQ(model.output_masks().size(), 1u);
+  EXPECT_EQ(values(model.output_masks()[0]), (std::vector<double>{1, 1, 0, 0, 1, 1, 1, 0}));
 }
 
 TEST(RecurrentLayers, ConfigsRoundTrip) {
