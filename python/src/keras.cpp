@@ -106,9 +106,9 @@ void bind_layers(nb::module_& m) {
         return out;
       }, nogil)
       .def_prop_ro("supports_masking", &k::layers::Layer::supports_masking)
-      .def("symbolic_call", [](const k::layers::LayerPtr& l, const std::vector<KerasTensor>& xs) {
-        return l->symbolic_call(xs);
-      })
+      .def("symbolic_call", [](const k::layers::LayerPtr& l, const std::vector<KerasTensor>& xs, const std::string& kwargs) {
+        return l->symbolic_call(xs, parse_json(kwargs));
+      }, nb::arg("inputs"), nb::arg("kwargs") = "{}")
       .def_prop_ro("takes_list", &k::layers::Layer::takes_list)
       .def("build", [](k::layers::Layer& l, std::vector<int64_t> s) { l.build(tb::Shape(std::move(s))); })
       .def("compute_output_shape", [](const k::layers::Layer& l, std::vector<int64_t> s) {

@@ -60,12 +60,6 @@ class ConfigReader {
     else allow(key);
   }
 
-  // Copies a JSON value (a regularizer config, say) when present and not null.
-  void read_json(const char* key, nlohmann::ordered_json& field) {
-    allowed_.insert(key);
-    if (has(key)) field = c_.at(key);
-  }
-
   // A Keras key tensorbox accepts only at its default (e.g. the legacy `decay` of optimizers).
   void ignore(const char* key, const nlohmann::ordered_json& default_value) {
     allowed_.insert(key);

@@ -137,7 +137,8 @@ std::vector<Tensor> Functional::call_list(const std::vector<Tensor>& inputs, boo
       masks.push_back(a.mask);
       masked = masked || a.mask.defined();
     }
-    const std::vector<Tensor> ys = n.layer->takes_list()
+    const std::vector<Tensor> ys = !n.kwargs.empty() ? n.layer->call_kwargs(xs, training, masks, n.kwargs)
+                                   : n.layer->takes_list()
                                        ? (*n.layer)(xs, training, masked ? masks : std::vector<Tensor>{})
                                        : std::vector<Tensor>{(*n.layer)(xs[0], training, masks[0])};
     const std::vector<Tensor> out_masks = n.layer->compute_masks(xs, masks);
@@ -269,7 +270,21 @@ std::shared_ptr<Functional> Functional::from_config(const nlohmann::ordered_json
     for (auto it = pending.begin(); it != pending.end();) {
       std::vector<KerasTensor> args;
       bool ready = true;
-      for (const auto& ref : it->second) {
+      // Keras writes a call's kwargs into each input's reference; tensor-valued ones
+      // (MultiHeadAttention's value and key) are more inputs, in that order.
+      std::vector<nlohmann::ordered_json> refs(it->second.begin(), it->second.end());
+      nlohmann::ordered_json kwargs = nlohmann::ordered_json::object();
+      if (!refs.empty() && refs[0].size() > 3 && refs[0][3].is_object()) kwargs = refs[0][3];
+      for (const char* key : {"value", "key"})
+        if (kwargs.contains(key)) {
+          refs.push_back(kwargs[key]);
+          kwargs.erase(key);
+        }
+      for (auto& [key, value] : kwargs.items())
+        if (value.is_array())
+          throw UnimplementedError("Model config: layer \"" + it->first + "\" is called with the tensor argument `" +
+                                   key + "`, which tensorbox's functional models do not take yet");
+      for (const auto& ref : refs) {
         const auto p = produced.find(ref.at(0).get<std::string>());
         const size_t ti = ref.at(2).get<size_t>();
         const auto l = by_name.find(ref.at(0).get<std::string>());
@@ -284,7 +299,7 @@ std::shared_ptr<Functional> Functional::from_config(const nlohmann::ordered_json
         ++it;
         continue;
       }
-      produced[it->first].push_back(by_name.at(it->first)->symbolic_call(args));
+      produced[it->first].push_back(by_name.at(it->first)->symbolic_call(args, kwargs));
       it = pending.erase(it);
       progress = true;
     }

@@ -131,6 +131,57 @@ Tensor take_along_axis(const Tensor& x, const Tensor& indices, int64_t axis_in) 
   return y;
 }
 
+std::vector<Tensor> unstack(const Tensor& x, int64_t axis_in) {
+  if (x.rank() == 0) throw InvalidArgumentError("unstack: needs a tensor of rank >= 1, got a scalar");
+  const int64_t axis = x.shape().normalize_axis(axis_in);
+  const int64_t n = x.dim(axis);
+  std::vector<int64_t> begin(size_t(x.rank()), 0), size = x.shape().dims(), out_dims = x.shape().dims();
+  size[size_t(axis)] = 1;
+  out_dims.erase(out_dims.begin() + axis);
+  std::vector<Tensor> ys;
+  for (int64_t i = 0; i < n; ++i) {
+    begin[size_t(axis)] = i;
+    ys.push_back(k::slice(x, begin, size).reshape(Shape(out_dims)));
+  }
+  if (recording() && n > 0)
+    record("Unpack", {x}, ys, [axis, size](const Grads& g) {
+      std::vector<Tensor> parts;
+      for (const Tensor& gi : g) parts.push_back(gi.reshape(Shape(size)));
+      return Grads{k::concat(parts, axis)};
+    });
+  return ys;
+}
+
+Tensor stack(const std::vector<Tensor>& xs, int64_t axis_in) {
+  if (xs.empty()) throw InvalidArgumentError("stack: needs at least one tensor");
+  for (size_t i = 1; i < xs.size(); ++i)
+    if (xs[i].shape() != xs[0].shape() || xs[i].dtype() != xs[0].dtype())
+      throw InvalidArgumentError("stack: input " + std::to_string(i) + " has shape " + xs[i].shape().to_string() +
+                                 " and dtype " + std::string(dtype_name(xs[i].dtype())) + ", input 0 has shape " +
+                                 xs[0].shape().to_string() + " and dtype " + std::string(dtype_name(xs[0].dtype())));
+  const int64_t rank = xs[0].rank() + 1;
+  const int64_t axis = axis_in < 0 ? axis_in + rank : axis_in;
+  if (axis < 0 || axis >= rank)
+    throw InvalidArgumentError("stack: axis " + std::to_string(axis_in) + " is out of range for inputs of shape " +
+                               xs[0].shape().to_string());
+  std::vector<int64_t> one = xs[0].shape().dims();
+  one.insert(one.begin() + axis, 1);
+  std::vector<Tensor> parts;
+  for (const Tensor& x : xs) parts.push_back(x.reshape(Shape(one)));
+  Tensor y = k::concat(parts, axis);
+  if (recording())
+    record("Pack", xs, {y}, [axis, one, n = int64_t(xs.size()), s = xs[0].shape()](const Grads& g) {
+      Grads out;
+      std::vector<int64_t> begin(one.size(), 0);
+      for (int64_t i = 0; i < n; ++i) {
+        begin[size_t(axis)] = i;
+        out.push_back(k::slice(g[0], begin, one).reshape(s));
+      }
+      return out;
+    });
+  return y;
+}
+
 Tensor concat(const std::vector<Tensor>& xs, int64_t axis_in) {
   if (xs.empty()) throw InvalidArgumentError("concat: needs at least one tensor");
   const int64_t axis = xs[0].shape().normalize_axis(axis_in);

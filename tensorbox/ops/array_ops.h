@@ -25,6 +25,12 @@ Tensor gather(const Tensor& params, const Tensor& indices, int64_t axis = 0);
 // equal to x's shape except along `axis`, each in [0, x.shape[axis]).
 Tensor take_along_axis(const Tensor& x, const Tensor& indices, int64_t axis);
 Tensor concat(const std::vector<Tensor>& xs, int64_t axis);
+// tf.unstack: the x.dim(axis) slices along `axis`, that axis removed. One op with many outputs,
+// so the gradient is one stack of the slices' gradients (a loop over time that slices a
+// sequence step by step would build a zero-padded full-size gradient per step instead).
+std::vector<Tensor> unstack(const Tensor& x, int64_t axis = 0);
+// tf.stack: tensors of one shape joined along a new axis (the inverse of unstack).
+Tensor stack(const std::vector<Tensor>& xs, int64_t axis = 0);
 Tensor one_hot(const Tensor& indices, int64_t depth, double on_value = 1.0,
                double off_value = 0.0, DType dtype = DType::float32);
 Tensor broadcast_to(const Tensor& x, const Shape& shape);

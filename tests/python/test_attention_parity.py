@@ -133,6 +133,45 @@ def test_transformer_classifier_fit_matches_tensorflow(tb, tfr, rng):
         assert_close(a, b, rtol=1e-3, atol=1e-4, what="weights after fit")
 
 
+def _causal_lm(m, vocab=20, length=6):
+    L = m.keras.layers
+    ids = m.keras.Input((length,), dtype="int32")
+    x = L.Embedding(vocab, 8)(ids)
+    x = L.LayerNormalization()(L.Add()([x, L.MultiHeadAttention(2, 4)(x, x, use_causal_mask=True)]))
+    x = L.Dropout(0.3)(x, training=False)
+    return m.keras.Model(ids, L.Dense(vocab)(x))
+
+
+def test_causal_self_attention_in_a_functional_model(tb, tfr, rng):
+    ids = rng.integers(0, 20, (3, 6)).astype(np.int32)
+    ref, mine = _causal_lm(tfr), _causal_lm(tb)
+    mine.set_weights(ref.get_weights())
+    assert_close(mine(ids), ref(ids), rtol=2e-5, atol=2e-5, what="causal LM")
+    # Changing a later token leaves the earlier positions' outputs alone.
+    later = ids.copy()
+    later[:, 4:] = (later[:, 4:] + 1) % 20
+    assert_close(mine(later)[:, :4], mine(ids)[:, :4], rtol=1e-6, atol=1e-6)
+    # Our config round-trips, and TensorFlow's (value passed as a keyword) loads.
+    cfg = mine.get_config()
+    mha = [layer for layer in cfg["layers"] if layer["class_name"] == "MultiHeadAttention"][0]
+    assert mha["inbound_nodes"][0][0][3] == {"use_causal_mask": True}
+    for config in (cfg, ref.get_config()):
+        again = tb.keras.Model.from_config(config)
+        again.set_weights(ref.get_weights())
+        assert_close(again(ids), ref(ids), rtol=2e-5, atol=2e-5, what="from_config")
+
+
+def test_fixed_training_argument_in_a_functional_model(tb):
+    L = tb.keras.layers
+    x = tb.keras.Input((200,))
+    model = tb.keras.Model(x, L.Dropout(0.5)(x, training=True))  # Monte Carlo dropout
+    ones = np.ones((2, 200), np.float32)
+    a, b = model.predict(ones, verbose=0), model.predict(ones, verbose=0)
+    assert (a == 0).any() and not np.array_equal(a, b)
+    node = [layer for layer in model.get_config()["layers"] if layer["class_name"] == "Dropout"][0]["inbound_nodes"]
+    assert node[0][0][3] == {"training": True}
+
+
 def test_errors(tb, rng):
     L = tb.keras.layers
     q = np.ones((2, 3, 4), np.float32)
@@ -156,4 +195,4 @@ def test_errors(tb, rng):
         L.MultiHeadAttention(2, 2, attention_axes=(1, 2))
     with pytest.raises(NotImplementedError, match="functional"):
         x = tb.keras.Input((3, 4))
-        L.MultiHeadAttention(2, 2)(x, x, use_causal_mask=True)
+        L.MultiHeadAttention(2, 2)(x, x, attention_mask=tb.keras.Input((3, 3)))

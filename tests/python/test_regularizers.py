@@ -12,24 +12,49 @@ from layer_parity import jsonish
     ("Dense", dict(units=2, kernel_regularizer={"class_name": "L1L2", "config": {"l1": 0.003, "l2": 0.02}}), (5, 4)),
     ("Conv2D", dict(filters=2, kernel_size=3, kernel_regularizer="l1", activity_regularizer="l2"), (2, 5, 5, 3)),
     ("Conv1D", dict(filters=2, kernel_size=2, bias_regularizer="l2"), (2, 6, 3)),
+    ("Conv2DTranspose", dict(filters=2, kernel_size=3, kernel_regularizer="l2", activity_regularizer="l1"), (2, 4, 4, 3)),
+    ("DepthwiseConv2D", dict(kernel_size=3, depthwise_regularizer="l1", bias_regularizer="l2"), (2, 5, 5, 3)),
+    ("SeparableConv2D", dict(filters=3, kernel_size=3, depthwise_regularizer="l2", pointwise_regularizer="l1",
+                             activity_regularizer="l2"), (2, 5, 5, 2)),
+    ("LSTM", dict(units=3, kernel_regularizer="l2", recurrent_regularizer="l1", bias_regularizer="l2",
+                  activity_regularizer="l1"), (2, 4, 3)),
+    ("GRU", dict(units=2, recurrent_regularizer="l1_l2"), (2, 4, 3)),
+    ("MultiHeadAttention", dict(num_heads=2, key_dim=2, kernel_regularizer="l2", bias_regularizer="l1"), (2, 3, 4)),
 ])
 def test_layer_penalties_and_configs(tb, tfr, rng, cls, kwargs, shape):
     x = rng.standard_normal(shape).astype(np.float32)
     ref = getattr(tfr.keras.layers, cls)(**kwargs)
     mine = getattr(tb.keras.layers, cls)(**kwargs)
-    ref(x)
-    mine(x)
+    args = (x, x) if cls == "MultiHeadAttention" else (x,)
+    ref(*args)
+    mine(*args)
     ref.set_weights([w + 0.1 for w in ref.get_weights()])  # non-zero biases too
     mine.set_weights(ref.get_weights())
-    ref(x)
-    mine(x)
+    ref(*args)
+    mine(*args)
     assert len(mine.losses) == len(ref.losses)
     assert_close(sorted(float(l) for l in mine.losses), sorted(float(l) for l in ref.losses), rtol=1e-5, what="penalties")
     cfg, ref_cfg = mine.get_config(), ref.get_config()
-    for key in ("kernel_regularizer", "bias_regularizer", "activity_regularizer"):
+    keys = [k for k in ref_cfg if k.endswith("_regularizer")]
+    assert keys
+    for key in keys:
         assert jsonish(cfg[key]) == jsonish(ref_cfg[key]), key
     again = type(mine).from_config(cfg)
-    assert jsonish(again.get_config()["kernel_regularizer"]) == jsonish(cfg["kernel_regularizer"])
+    for key in keys:
+        assert jsonish(again.get_config()[key]) == jsonish(cfg[key]), key
+
+
+def test_embedding_penalties(tb, tfr, rng):
+    ids = rng.integers(0, 10, (3, 4)).astype(np.int32)
+    kw = dict(input_dim=10, output_dim=3, embeddings_regularizer="l2", activity_regularizer="l1")
+    ref, mine = tfr.keras.layers.Embedding(**kw), tb.keras.layers.Embedding(**kw)
+    ref(ids)
+    mine(ids)
+    mine.set_weights(ref.get_weights())
+    ref(ids)
+    mine(ids)
+    assert_close(sorted(float(l) for l in mine.losses), sorted(float(l) for l in ref.losses), rtol=1e-5)
+    assert jsonish(mine.get_config()["embeddings_regularizer"]) == jsonish(ref.get_config()["embeddings_regularizer"])
 
 
 def test_fit_adds_the_penalties_to_the_loss(tb, tfr, rng):

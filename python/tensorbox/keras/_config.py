@@ -15,6 +15,8 @@ def _default(obj):
         return obj.name
     if hasattr(obj, "tolist"):
         return obj.tolist()
+    if hasattr(obj, "as_list"):  # a TensorShape (TensorFlow's configs carry them, e.g. MultiHeadAttention's)
+        return obj.as_list() if getattr(obj, "rank", 0) is not None else None
     if callable(obj) and getattr(obj, "__name__", None):
         return obj.__name__
     raise TypeError("Cannot serialize %r (%s) into a Keras config" % (obj, type(obj).__name__))

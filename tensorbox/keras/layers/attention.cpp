@@ -43,6 +43,24 @@ std::vector<Tensor> AttentionLayer::call_list_masked(const std::vector<Tensor>& 
   return {attend(inputs, masks, Tensor(), training, false).output};
 }
 
+std::vector<Tensor> AttentionLayer::call_kwargs_extra(const std::vector<Tensor>& inputs, bool training,
+                                                      const std::vector<Tensor>& masks,
+                                                      const nlohmann::ordered_json& kwargs) {
+  bool causal = false;
+  for (const auto& [key, value] : kwargs.items()) {
+    if (key == "use_causal_mask" && value.is_boolean()) causal = value.get<bool>();
+    else if (!(key == "return_attention_scores" && value == false))
+      throw UnimplementedError("Layer \"" + name() + "\": the call argument " + key + "=" + value.dump() +
+                               " is not supported in a functional model");
+  }
+  if (!built_) {
+    std::vector<Shape> shapes;
+    for (const Tensor& x : inputs) shapes.push_back(x.shape());
+    build_list(shapes);
+  }
+  return {call_attention(inputs, masks, Tensor(), training, causal).output};
+}
+
 std::vector<Tensor> AttentionLayer::compute_masks(const std::vector<Tensor>&, const std::vector<Tensor>& masks) const {
   return {masks.empty() ? Tensor() : masks[0]};
 }

@@ -17,7 +17,12 @@ Conv2DVariantLayer::Conv2DVariantLayer(const std::string& class_name, Conv2DVari
       kernel_init_(initializers::get(o.kernel_initializer)),
       depthwise_init_(initializers::get(o.depthwise_initializer)),
       pointwise_init_(initializers::get(o.pointwise_initializer)),
-      bias_init_(initializers::get(o.bias_initializer)) {
+      bias_init_(initializers::get(o.bias_initializer)),
+      kernel_reg_(regularizers::from_config(o.kernel_regularizer)),
+      depthwise_reg_(regularizers::from_config(o.depthwise_regularizer)),
+      pointwise_reg_(regularizers::from_config(o.pointwise_regularizer)),
+      bias_reg_(regularizers::from_config(o.bias_regularizer)),
+      activity_reg_(regularizers::from_config(o.activity_regularizer)) {
   if (kind != Conv2DVariant::depthwise && filters <= 0)
     throw ValueError("Invalid value for argument `filters`. Expected a strictly positive value. Received filters=" +
                      std::to_string(filters) + ".");
@@ -56,17 +61,26 @@ void Conv2DVariantLayer::build(const Shape& s) {
   const int64_t kh = options_.kernel_size[0], kw = options_.kernel_size[1], dm = options_.depth_multiplier;
   int64_t out = filters_;
   switch (kind_) {
-    case Conv2DVariant::transpose: kernel_ = add_weight("kernel", {kh, kw, filters_, in_channels_}, kernel_init_); break;
+    case Conv2DVariant::transpose:
+      kernel_ = add_weight("kernel", {kh, kw, filters_, in_channels_}, kernel_init_);
+      add_weight_regularizer(kernel_, kernel_reg_);
+      break;
     case Conv2DVariant::depthwise:
       depthwise_ = add_weight("depthwise_kernel", {kh, kw, in_channels_, dm}, depthwise_init_);
+      add_weight_regularizer(depthwise_, depthwise_reg_);
       out = in_channels_ * dm;
       break;
     case Conv2DVariant::separable:
       depthwise_ = add_weight("depthwise_kernel", {kh, kw, in_channels_, dm}, depthwise_init_);
+      add_weight_regularizer(depthwise_, depthwise_reg_);
       pointwise_ = add_weight("pointwise_kernel", {1, 1, in_channels_ * dm, filters_}, pointwise_init_);
+      add_weight_regularizer(pointwise_, pointwise_reg_);
       break;
   }
-  if (options_.use_bias) bias_ = add_weight("bias", {out}, bias_init_);
+  if (options_.use_bias) {
+    bias_ = add_weight("bias", {out}, bias_init_);
+    add_weight_regularizer(bias_, bias_reg_);
+  }
   built_ = true;
 }
 
@@ -107,7 +121,9 @@ Tensor Conv2DVariantLayer::call(const Tensor& inputs, bool) {
     }
     if (!fused) y = activations::get(act)(y);
   }
-  return options_.data_format == "channels_first" ? to_channels_first(y) : y;
+  if (options_.data_format == "channels_first") y = to_channels_first(y);
+  add_activity_regularization(y, activity_reg_);
+  return y;
 }
 
 Shape Conv2DVariantLayer::compute_output_shape(const Shape& s) const {
@@ -142,9 +158,9 @@ nlohmann::ordered_json Conv2DVariantLayer::layer_config() const {
   c["use_bias"] = options_.use_bias;
   if (!depthwise) c["kernel_initializer"] = kernel_init_.get_config();
   c["bias_initializer"] = bias_init_.get_config();
-  if (!depthwise) c["kernel_regularizer"] = nullptr;
-  c["bias_regularizer"] = nullptr;
-  c["activity_regularizer"] = nullptr;
+  if (!depthwise) c["kernel_regularizer"] = regularizers::serialize(kernel_reg_);
+  c["bias_regularizer"] = regularizers::serialize(bias_reg_);
+  c["activity_regularizer"] = regularizers::serialize(activity_reg_);
   if (!depthwise) c["kernel_constraint"] = nullptr;
   c["bias_constraint"] = nullptr;
   if (kind_ == Conv2DVariant::transpose) {
@@ -154,8 +170,8 @@ nlohmann::ordered_json Conv2DVariantLayer::layer_config() const {
   c["depth_multiplier"] = options_.depth_multiplier;
   c["depthwise_initializer"] = depthwise_init_.get_config();
   if (separable) c["pointwise_initializer"] = pointwise_init_.get_config();
-  c["depthwise_regularizer"] = nullptr;
-  if (separable) c["pointwise_regularizer"] = nullptr;
+  c["depthwise_regularizer"] = regularizers::serialize(depthwise_reg_);
+  if (separable) c["pointwise_regularizer"] = regularizers::serialize(pointwise_reg_);
   c["depthwise_constraint"] = nullptr;
   if (separable) c["pointwise_constraint"] = nullptr;
   return c;
@@ -174,9 +190,12 @@ std::pair<int64_t, Conv2DVariantOptions> Conv2DVariantLayer::options_from_config
   r.ignore("groups", 1);
   r.read("depth_multiplier", o.depth_multiplier);
   for (const char* k : {"kernel_initializer", "depthwise_initializer", "pointwise_initializer", "bias_initializer"}) r.allow(k);
-  for (const char* k : {"kernel_regularizer", "depthwise_regularizer", "pointwise_regularizer", "bias_regularizer",
-                        "activity_regularizer", "kernel_constraint", "depthwise_constraint", "pointwise_constraint",
-                        "bias_constraint"})
+  r.read_if_set("kernel_regularizer", o.kernel_regularizer);
+  r.read_if_set("depthwise_regularizer", o.depthwise_regularizer);
+  r.read_if_set("pointwise_regularizer", o.pointwise_regularizer);
+  r.read_if_set("bias_regularizer", o.bias_regularizer);
+  r.read_if_set("activity_regularizer", o.activity_regularizer);
+  for (const char* k : {"kernel_constraint", "depthwise_constraint", "pointwise_constraint", "bias_constraint"})
     r.ignore(k, nullptr);
   r.finish();
   return {filters, o};

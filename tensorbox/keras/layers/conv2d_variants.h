@@ -29,6 +29,12 @@ struct Conv2DVariantOptions {
   std::string depthwise_initializer = "glorot_uniform";  // DepthwiseConv2D, SeparableConv2D
   std::string pointwise_initializer = "glorot_uniform";  // SeparableConv2D
   std::string bias_initializer = "zeros";
+  // Regularizer names or configs (null: none), each for the weight its name says.
+  nlohmann::ordered_json kernel_regularizer = nullptr;     // Conv2DTranspose
+  nlohmann::ordered_json depthwise_regularizer = nullptr;  // DepthwiseConv2D, SeparableConv2D
+  nlohmann::ordered_json pointwise_regularizer = nullptr;  // SeparableConv2D
+  nlohmann::ordered_json bias_regularizer = nullptr;
+  nlohmann::ordered_json activity_regularizer = nullptr;
   TB_LAYER_BASE_OPTIONS;
 };
 
@@ -54,6 +60,7 @@ class Conv2DVariantLayer : public Layer {
   int64_t filters_;
   Conv2DVariantOptions options_;
   initializers::Initializer kernel_init_, depthwise_init_, pointwise_init_, bias_init_;
+  std::optional<regularizers::Regularizer> kernel_reg_, depthwise_reg_, pointwise_reg_, bias_reg_, activity_reg_;
   Variable kernel_, depthwise_, pointwise_, bias_;
   int64_t in_channels_ = 0;
 };

@@ -16,6 +16,8 @@ struct EmbeddingOptions {
   std::string embeddings_initializer = "uniform";
   bool mask_zero = false;
   std::optional<int64_t> input_length{};
+  nlohmann::ordered_json embeddings_regularizer = nullptr;  // a regularizer name or config; null: none
+  nlohmann::ordered_json activity_regularizer = nullptr;
   TB_LAYER_BASE_OPTIONS;
 };
 
@@ -33,6 +35,7 @@ class Embedding : public Layer {
   int64_t input_dim_, output_dim_;
   EmbeddingOptions options_;
   initializers::Initializer init_;
+  std::optional<regularizers::Regularizer> embeddings_reg_, activity_reg_;
   Variable embeddings_;
 };
 

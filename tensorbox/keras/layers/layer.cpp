@@ -109,7 +109,26 @@ KerasTensor Layer::operator()(const std::vector<KerasTensor>& inputs) {
   return out[0];
 }
 
-std::vector<KerasTensor> Layer::symbolic_call(const std::vector<KerasTensor>& inputs) {
+std::vector<Tensor> Layer::call_kwargs(const std::vector<Tensor>& inputs, bool training, const std::vector<Tensor>& masks,
+                                       const nlohmann::ordered_json& kwargs) {
+  nlohmann::ordered_json rest = kwargs;
+  if (rest.contains("training")) {
+    if (!rest["training"].is_null()) training = rest["training"].get<bool>();
+    rest.erase("training");
+  }
+  if (!rest.empty()) return call_kwargs_extra(inputs, training, masks, rest);
+  if (takes_list()) return (*this)(inputs, training, masks);
+  return {(*this)(inputs.at(0), training, masks.empty() ? Tensor() : masks[0])};
+}
+
+std::vector<Tensor> Layer::call_kwargs_extra(const std::vector<Tensor>&, bool, const std::vector<Tensor>&,
+                                             const nlohmann::ordered_json& kwargs) {
+  throw UnimplementedError("Layer \"" + name_ + "\" (" + class_name_ + ") does not take the call arguments " +
+                           kwargs.dump() + " in a functional model");
+}
+
+std::vector<KerasTensor> Layer::symbolic_call(const std::vector<KerasTensor>& inputs,
+                                              const nlohmann::ordered_json& kwargs) {
   std::shared_ptr<Layer> self = weak_from_this().lock();
   if (!self)
     throw ValueError("Layer \"" + name_ + "\" was called on a symbolic tensor but is not owned by a shared_ptr; "
@@ -127,9 +146,11 @@ std::vector<KerasTensor> Layer::symbolic_call(const std::vector<KerasTensor>& in
     else build(shapes[0]);
     built_ = true;
   }
+  if (!kwargs.is_object()) throw ValueError("Layer \"" + name_ + "\": call kwargs must be a dict, got " + kwargs.dump());
   auto node = std::make_shared<Node>();
   node->layer = self;
   node->inputs = inputs;
+  node->kwargs = kwargs;
   node->output_shapes = compute_output_shapes(shapes);
   // Floating outputs come out in the layer's compute dtype; others keep the input's dtype.
   for (size_t i = 0; i < node->output_shapes.size(); ++i) {

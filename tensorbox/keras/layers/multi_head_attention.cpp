@@ -169,8 +169,8 @@ std::shared_ptr<MultiHeadAttention> MultiHeadAttention::from_config(const nlohma
                                v.dump());
   }
   for (const char* k : {"kernel_initializer", "bias_initializer", "query_shape", "key_shape", "value_shape"}) r.allow(k);
-  r.read_json("kernel_regularizer", o.kernel_regularizer);
-  r.read_json("bias_regularizer", o.bias_regularizer);
+  r.read_if_set("kernel_regularizer", o.kernel_regularizer);
+  r.read_if_set("bias_regularizer", o.bias_regularizer);
   for (const char* k : {"activity_regularizer", "kernel_constraint", "bias_constraint"}) r.ignore(k, nullptr);
   r.finish();
   auto l = std::make_shared<MultiHeadAttention>(heads, key_dim, o);

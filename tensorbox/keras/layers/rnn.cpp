@@ -22,10 +22,6 @@ Tensor reverse_time(const Tensor& x) {
   return ops::gather(x, Tensor::from_vector(idx, {x.dim(0)}), 0);
 }
 
-// Row t of a [time, batch, k] tensor as [batch, k].
-Tensor at_time(const Tensor& x, int64_t t) {
-  return ops::reshape(ops::slice(x, {t, 0, 0}, {1, x.dim(1), x.dim(2)}), {x.dim(1), x.dim(2)});
-}
 }  // namespace
 
 RNN::RNN(const std::string& class_name, int64_t units, int num_states, const RNNOptions& o)
@@ -145,27 +141,26 @@ std::vector<Tensor> RNN::run(const std::vector<Tensor>& inputs, bool training, c
     rec_mask = ops::dropout(Tensor::full({batch, units_}, 1.0, compute_dtype()), options_.recurrent_dropout);
 
   const Tensor proj = project_inputs(ops::reshape(xt, {steps * batch, features}));
-  const Tensor projected = ops::reshape(proj, {steps, batch, proj.dim(1)});
+  // One unstack (and one stack of the outputs) keeps the gradient linear in the length.
+  const std::vector<Tensor> projected = ops::unstack(ops::reshape(proj, {steps, batch, proj.dim(1)}), 0);
+  const std::vector<Tensor> step_masks = mt.defined() ? ops::unstack(mt, 0) : std::vector<Tensor>{};
   std::vector<Tensor> outputs;
   Tensor last = Tensor::zeros({batch, units_}, compute_dtype());
   for (int64_t t = 0; t < steps; ++t) {
     const Tensor h = rec_mask.defined() ? ops::mul(states[0], rec_mask) : states[0];
-    std::vector<Tensor> next = step(at_time(projected, t), h, states);
+    std::vector<Tensor> next = step(projected[size_t(t)], h, states);
     Tensor out = next[0];
     if (mt.defined()) {
-      const Tensor m = ops::slice(mt, {t, 0}, {1, batch}).reshape({batch, 1});
+      const Tensor m = step_masks[size_t(t)].reshape({batch, 1});
       for (size_t i = 0; i < next.size(); ++i) next[i] = ops::where(m, next[i], states[i]);
       out = ops::where(m, out, options_.zero_output_for_mask ? ops::zeros_like(out) : last);
     }
     states = std::move(next);
     last = out;
-    if (options_.return_sequences) outputs.push_back(ops::expand_dims(out, 0));
+    if (options_.return_sequences) outputs.push_back(out);
   }
   Tensor output = last;
-  if (options_.return_sequences) {
-    output = ops::concat(outputs, 0);  // [time, batch, units]
-    if (!options_.time_major) output = ops::transpose(output, {1, 0, 2});
-  }
+  if (options_.return_sequences) output = ops::stack(outputs, options_.time_major ? 0 : 1);
   add_activity_regularization(output, activity_reg_);
   std::vector<Tensor> result{output};
   if (options_.return_state) result.insert(result.end(), states.begin(), states.end());
@@ -235,10 +230,10 @@ RNNOptions read_rnn_options(ConfigReader& r, const nlohmann::ordered_json& c, in
   r.read_if_set("recurrent_activation", o.recurrent_activation);
   r.read("use_bias", o.use_bias);
   for (const char* k : {"kernel_initializer", "recurrent_initializer", "bias_initializer"}) r.allow(k);
-  r.read_json("kernel_regularizer", o.kernel_regularizer);
-  r.read_json("recurrent_regularizer", o.recurrent_regularizer);
-  r.read_json("bias_regularizer", o.bias_regularizer);
-  r.read_json("activity_regularizer", o.activity_regularizer);
+  r.read_if_set("kernel_regularizer", o.kernel_regularizer);
+  r.read_if_set("recurrent_regularizer", o.recurrent_regularizer);
+  r.read_if_set("bias_regularizer", o.bias_regularizer);
+  r.read_if_set("activity_regularizer", o.activity_regularizer);
   for (const char* k : {"kernel_constraint", "recurrent_constraint", "bias_constraint"}) r.ignore(k, nullptr);
   r.read("dropout", o.dropout);
   r.read("recurrent_dropout", o.recurrent_dropout);

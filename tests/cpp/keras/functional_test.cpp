@@ -1,6 +1,7 @@
 // Functional models from C++: graphs with several inputs and outputs, shared layers, residual
 // connections and nested models; Keras's layer order, summary and config round trip; training
 // with a loss per output; and the errors. Parity with TensorFlow: tests/python/test_functional.py.
+#include <algorithm>
 #include <sstream>
 
 #include <gtest/gtest.h>
@@ -125,6 +126,27 @@ TEST_F(FunctionalTest, LossPerOutputWithWeightsAndKerasLogNames) {
   const TensorList p = m->predict_all({x, x});
   EXPECT_EQ(p.size(), 2u);
   EXPECT_THROW(m->predict({x, x}), ValueError);
+}
+
+TEST_F(FunctionalTest, CallKeywordArgumentsAreReplayedAndSaved) {
+  const KerasTensor x = Input({100});
+  auto drop = make<Dropout>(0.5);
+  const KerasTensor y = drop->symbolic_call({x}, {{"training", true}})[0];  // Keras's Dropout(..)(x, training=True)
+  auto seq = Input({4, 8});
+  auto mha = make<MultiHeadAttention>(2, 4);
+  const KerasTensor z = mha->symbolic_call({seq, seq}, {{"use_causal_mask", true}})[0];
+  Functional mc({x}, {y}), causal({seq}, {z});
+  const std::vector<double> out = values(mc(Tensor::full({1, 100}, 1.0), false));  // inference, yet dropped
+  EXPECT_TRUE(std::any_of(out.begin(), out.end(), [](double v) { return v == 0.0; }));
+  const Tensor s = random::normal({1, 4, 8});
+  EXPECT_EQ(values(causal(s)), values(mha->call_attention({s, s}, {}, Tensor(), false, true).output));
+  const auto cfg = causal.get_config();
+  EXPECT_EQ(cfg["layers"][1]["inbound_nodes"][0][0][3], (nlohmann::ordered_json{{"use_causal_mask", true}}));
+  EXPECT_EQ(values(Functional::from_config(cfg)->call(s, false)).size(), 32u);
+  auto dense = make<Dense>(2);
+  const KerasTensor bad = dense->symbolic_call({x}, {{"scale", 2}})[0];
+  tb::testing::expect_error<UnimplementedError>([&] { Functional({x}, {bad})(Tensor::zeros({1, 100})); },
+                                                "does not take the call arguments {\"scale\":2}");
 }
 
 TEST_F(FunctionalTest, Errors) {

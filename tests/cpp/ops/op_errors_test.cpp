@@ -72,6 +72,12 @@ TEST(OpErrors, Layout) {
   expect_error<InvalidArgumentError>([] { ops::squeeze(Tensor::zeros({2, 3}), {1}); }, {"squeeze", "size 3"});
   expect_error<InvalidArgumentError>([] { ops::broadcast_to(Tensor::zeros({3}), {2, 4}); }, {"(3,)"});
   expect_error<InvalidArgumentError>([] { ops::pad(Tensor::zeros({2, 3}), {{1, 1}}); }, {"pad", "one (before, after) pair", "(2, 3)"});
+  expect_error<InvalidArgumentError>([] { ops::unstack(Tensor::scalar(1.0)); }, {"unstack", "scalar"});
+  expect_error<InvalidArgumentError>([] { ops::unstack(Tensor::zeros({2, 3}), 2); }, {"axis 2", "(2, 3)"});
+  expect_error<InvalidArgumentError>([] { ops::stack({Tensor::zeros({2, 3}), Tensor::zeros({3, 2})}); },
+                                     {"stack", "input 1", "(3, 2)", "(2, 3)"});
+  expect_error<InvalidArgumentError>([] { ops::stack({Tensor::zeros({2, 3})}, 3); }, {"stack", "axis 3"});
+  expect_error<InvalidArgumentError>([] { ops::stack({}); }, {"stack", "at least one"});
   expect_error<InvalidArgumentError>([] { ops::pad(Tensor::zeros({2, 3}), {{0, 0}, {-1, 2}}); }, {"pad", "non-negative", "axis 1"});
   expect_error<InvalidArgumentError>([] { ops::dropout(Tensor::zeros({2, 3}), 0.5, Shape{2, 2}); },
                                      {"noise_shape (2, 2)", "(2, 3)"});

@@ -363,6 +363,28 @@ std::vector<OpCase> build_cases() {
                           for (int64_t j = 2; j < C; ++j) out.push_back(v[size_t(i * C + j)]);
                         return RefOut{Shape{2, C - 2}, out};
                       }));
+  // unstack along axis 0, the pieces joined along their last axis: out[a, j * B + b] = x[j, a, b].
+  cs.push_back(layout("unstack", {{{3, 2, 4}}, {{1, 3, 2}}}, [](const Inputs& in) { return ops::concat(ops::unstack(in[0], 0), -1); },
+                      [](const Inputs& in) {
+                        const int64_t J = in[0].dim(0), A = in[0].dim(1), B = in[0].dim(2);
+                        const auto v = values(in[0]);
+                        std::vector<double> out;
+                        for (int64_t a = 0; a < A; ++a)
+                          for (int64_t j = 0; j < J; ++j)
+                            for (int64_t b = 0; b < B; ++b) out.push_back(v[size_t((j * A + a) * B + b)]);
+                        return RefOut{Shape{A, J * B}, out};
+                      }));
+  // stack of two tensors along a new middle axis: out[i, s, k] = in_s[i, k].
+  cs.push_back(layout("stack", {{{3, 4}, {3, 4}}, {{1, 2}, {1, 2}}}, [](const Inputs& in) { return ops::stack(in, 1); },
+                      [](const Inputs& in) {
+                        const int64_t I = in[0].dim(0), K = in[0].dim(1);
+                        const auto a = values(in[0]), b = values(in[1]);
+                        std::vector<double> out;
+                        for (int64_t i = 0; i < I; ++i)
+                          for (const auto* v : {&a, &b})
+                            for (int64_t k = 0; k < K; ++k) out.push_back((*v)[size_t(i * K + k)]);
+                        return RefOut{Shape{I, 2, K}, out};
+                      }));
   cs.push_back(layout("gather_axis1", {{{2, 5, 3}}},
                       [](const Inputs& in) { return ops::gather(in[0], Tensor::from_vector<int64_t>({4, 0, 2, 2}, {4}), 1); },
                       [](const Inputs& in) {

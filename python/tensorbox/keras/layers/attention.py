@@ -2,16 +2,21 @@
 with Keras's call signatures (masks from the inputs' _keras_mask, attention_mask,
 use_causal_mask, return_attention_scores)."""
 from ... import _C
+from .. import _config
 from .base import KerasTensor, Layer, _initializer_config, _input_tensor, _regularizer_configs, _unsupported
 
 
 def _attend(layer, inputs, masks, attention_mask, training, use_causal_mask, return_attention_scores):
     if any(isinstance(x, KerasTensor) for x in inputs):
-        if attention_mask is not None or use_causal_mask or return_attention_scores:
-            raise NotImplementedError("tensorbox: attention_mask, use_causal_mask and return_attention_scores are "
+        if attention_mask is not None or return_attention_scores or masks is not None:
+            raise NotImplementedError("tensorbox: attention_mask, an explicit mask and return_attention_scores are "
                                       "supported in eager calls (and in subclassed layers and models), not yet in a "
-                                      "functional model's graph; masks of the inputs do flow there")
-        return Layer.__call__(layer, list(inputs), training=training)
+                                      "functional model's graph; masks of the inputs and use_causal_mask are")
+        kw = {"use_causal_mask": True} if use_causal_mask else {}
+        if training is not None:
+            kw["training"] = bool(training)
+        out = layer._impl.symbolic_call([x._impl for x in inputs], _config.dumps(kw))
+        return KerasTensor(out[0])
     if masks is None:
         masks = [getattr(x, "_keras_mask", None) for x in inputs]
     masks = [None if m is None else _input_tensor(m) for m in masks]

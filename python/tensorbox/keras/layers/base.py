@@ -147,16 +147,15 @@ class Layer:
             # A symbolic call: records this layer in the graph of a functional model.
             if not all(isinstance(k, KerasTensor) for k in flat):
                 raise ValueError("Layer \"%s\": symbolic and concrete inputs cannot be mixed in one call" % self.name)
-            if training is not None:
-                raise NotImplementedError("tensorbox: a fixed `training` argument in a functional model's layer "
-                                          "call is not supported yet")
             if mask is not None:
                 raise NotImplementedError("tensorbox: an explicit `mask` in a functional model's layer call is not "
                                           "supported yet; masks from Embedding(mask_zero=True) and Masking flow "
                                           "through the model by themselves")
             if self._impl.takes_list and not isinstance(inputs, (list, tuple)):
                 self._impl.compute_output_shape(inputs._impl.shape)  # merges: Keras's "needs a list" error
-            out = [KerasTensor(k) for k in self._impl.symbolic_call([k._impl for k in flat])]
+            # A fixed `training` becomes the node's keyword argument, as in Keras's configs.
+            kw = {} if training is None else {"training": bool(training)}
+            out = [KerasTensor(k) for k in self._impl.symbolic_call([k._impl for k in flat], _config.dumps(kw))]
             return out[0] if len(out) == 1 else out
         if isinstance(inputs, (list, tuple)) and not self._impl.takes_list:
             flat = [inputs]  # nested lists are data for one input

@@ -97,8 +97,10 @@ class GlobalMaxPooling2D(_GlobalPooling):
 
 class _Conv2DVariant(Layer):
     def _variant(self, config, kernel_size, strides, padding, data_format, dilation_rate, activation, use_bias,
-                 bias_initializer, kwargs, **unsupported):
-        _unsupported(type(self).__name__, **unsupported)
+                 bias_initializer, kwargs, **weight_args):
+        from .. import regularizers
+        _unsupported(type(self).__name__, **{k: v for k, v in weight_args.items() if k.endswith("_constraint")})
+        config.update({k: regularizers.config_of(v) for k, v in weight_args.items() if k.endswith("_regularizer")})
         config.update({"kernel_size": _tuple(kernel_size, 2, "kernel_size"), "strides": _tuple(strides, 2, "strides"),
                        "padding": str(padding).lower(), "data_format": _data_format(data_format),
                        "dilation_rate": _tuple(dilation_rate, 2, "dilation_rate"),

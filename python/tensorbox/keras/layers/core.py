@@ -122,13 +122,15 @@ class GaussianNoise(Layer):
 class Embedding(Layer):
     def __init__(self, input_dim, output_dim, embeddings_initializer="uniform", embeddings_regularizer=None,
                  activity_regularizer=None, embeddings_constraint=None, mask_zero=False, input_length=None, **kwargs):
-        _unsupported("Embedding", embeddings_regularizer=embeddings_regularizer,
-                     activity_regularizer=activity_regularizer, embeddings_constraint=embeddings_constraint)
+        from .. import regularizers
+        _unsupported("Embedding", embeddings_constraint=embeddings_constraint)
         if "input_shape" not in kwargs and "batch_input_shape" not in kwargs:
             kwargs["input_shape"] = (input_length,)  # as Keras does: (None,) without input_length
         self._build_impl("Embedding", {"input_dim": int(input_dim), "output_dim": int(output_dim),
                                        "embeddings_initializer": _initializer_config(embeddings_initializer),
                                        "mask_zero": bool(mask_zero),
+                                       "embeddings_regularizer": regularizers.config_of(embeddings_regularizer),
+                                       "activity_regularizer": regularizers.config_of(activity_regularizer),
                                        "input_length": None if input_length is None else int(input_length)}, kwargs)
 
 
