@@ -287,3 +287,44 @@ def test_sequence_labelling_loss_and_metrics_skip_padded_steps(tb, tfr, rng):
     for key in ("loss", "accuracy", "val_loss", "val_accuracy"):
         assert_close(h[key], h_ref[key], rtol=1e-4, atol=1e-5, what=key)
     assert_close(mine.evaluate(ids, tags, verbose=0), ref.evaluate(ids, tags, verbose=0), rtol=1e-4, atol=1e-5)
+
+
+def _one_step(tb, tfr, build, x, y):
+    """One SGD step of the same model in both engines (same weights): the weights after it."""
+    ref, mine = build(tfr), build(tb)
+    ref(x[:1])
+    mine(x[:1])
+    mine.set_weights(ref.get_weights())
+    for m, lib in ((ref, tfr), (mine, tb)):
+        m.compile(optimizer=lib.keras.optimizers.SGD(0.5), loss="mse")
+        m.train_on_batch(x, y)
+    return mine.get_weights(), ref.get_weights()
+
+
+@pytest.mark.parametrize("name", ["SimpleRNN", "TimeDistributed", "Attention", "Masking-LSTM", "Resizing-Conv2D",
+                                  "MultiHeadAttention-causal"])
+def test_one_training_step_matches_tensorflow(tb, tfr, rng, name):
+    x = rng.standard_normal((4, 5, 3)).astype(np.float32)
+    x[1, 3:] = 0.0  # padding for Masking
+
+    def build(m):
+        L = m.keras.layers
+        inp = m.keras.Input((5, 3))
+        if name == "SimpleRNN":
+            h = L.SimpleRNN(4, return_sequences=True)(inp)
+        elif name == "TimeDistributed":
+            h = L.TimeDistributed(L.Dense(4, activation="tanh"))(inp)
+        elif name == "Attention":
+            h = L.Attention(use_scale=True)([L.Dense(4)(inp), L.Dense(4)(inp)])
+        elif name == "Masking-LSTM":
+            h = L.LSTM(4, return_sequences=True)(L.Masking()(inp))
+        elif name == "Resizing-Conv2D":
+            img = L.Reshape((5, 3, 1))(inp)
+            h = L.Reshape((5, 24))(L.Conv2D(2, 3, padding="same")(L.Resizing(5, 12)(img)))
+        else:
+            h = L.MultiHeadAttention(2, 2)(inp, inp, use_causal_mask=True)
+        return m.keras.Model(inp, L.Dense(2)(L.Flatten()(h)))
+    y = rng.standard_normal((4, 2)).astype(np.float32)
+    mine, ref = _one_step(tb, tfr, build, x, y)
+    for a, b in zip(mine, ref):
+        assert_close(a, b, rtol=1e-4, atol=1e-5, what=name)
