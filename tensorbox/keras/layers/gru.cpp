@@ -1,6 +1,5 @@
 #include "tensorbox/keras/layers/gru.h"
 
-#include "tensorbox/keras/layers/layer_utils.h"
 #include "tensorbox/ops/array_ops.h"
 #include "tensorbox/ops/math_ops.h"
 #include "tensorbox/ops/nn_ops.h"
@@ -52,15 +51,10 @@ std::vector<Tensor> GRU::step(const Tensor& x, const Tensor& dropped_h, const st
 }
 
 std::shared_ptr<GRU> GRU::from_config(const nlohmann::ordered_json& c) {
-  ConfigReader r(c, "layer GRU");
-  int64_t units = 0;
-  RNNOptions o = read_rnn_options(r, c, units);
-  r.read("reset_after", o.reset_after);
-  r.allow("implementation");  // 1 and 2 compute the same function
-  r.finish();
-  auto l = std::make_shared<GRU>(units, o);
-  read_rnn_initializers(c, l->kernel_init_, l->recurrent_init_, l->bias_init_);
-  return l;
+  return from_rnn_config<GRU>(c, "GRU", [](ConfigReader& r, RNNOptions& o) {
+    r.read("reset_after", o.reset_after);
+    r.allow("implementation");  // 1 and 2 compute the same function
+  });
 }
 
 TB_REGISTER_LAYER(GRU);

@@ -1,6 +1,5 @@
 #include "tensorbox/keras/layers/lstm.h"
 
-#include "tensorbox/keras/layers/layer_utils.h"
 #include "tensorbox/ops/array_ops.h"
 #include "tensorbox/ops/math_ops.h"
 #include "tensorbox/ops/nn_ops.h"
@@ -39,15 +38,10 @@ std::vector<Tensor> LSTM::step(const Tensor& projected, const Tensor& h, const s
 }
 
 std::shared_ptr<LSTM> LSTM::from_config(const nlohmann::ordered_json& c) {
-  ConfigReader r(c, "layer LSTM");
-  int64_t units = 0;
-  RNNOptions o = read_rnn_options(r, c, units);
-  r.read("unit_forget_bias", o.unit_forget_bias);
-  r.allow("implementation");  // 1 and 2 compute the same function
-  r.finish();
-  auto l = std::make_shared<LSTM>(units, o);
-  read_rnn_initializers(c, l->kernel_init_, l->recurrent_init_, l->bias_init_);
-  return l;
+  return from_rnn_config<LSTM>(c, "LSTM", [](ConfigReader& r, RNNOptions& o) {
+    r.read("unit_forget_bias", o.unit_forget_bias);
+    r.allow("implementation");  // 1 and 2 compute the same function
+  });
 }
 
 TB_REGISTER_LAYER(LSTM);

@@ -247,11 +247,10 @@ RNNOptions read_rnn_options(ConfigReader& r, const nlohmann::ordered_json& c, in
   return o;
 }
 
-void read_rnn_initializers(const nlohmann::ordered_json& c, initializers::Initializer& kernel,
-                           initializers::Initializer& recurrent, initializers::Initializer& bias) {
-  if (c.contains("kernel_initializer")) kernel = initializers::from_config(c["kernel_initializer"]);
-  if (c.contains("recurrent_initializer")) recurrent = initializers::from_config(c["recurrent_initializer"]);
-  if (c.contains("bias_initializer")) bias = initializers::from_config(c["bias_initializer"]);
+void RNN::read_initializers(const nlohmann::ordered_json& c) {
+  if (c.contains("kernel_initializer")) kernel_init_ = initializers::from_config(c["kernel_initializer"]);
+  if (c.contains("recurrent_initializer")) recurrent_init_ = initializers::from_config(c["recurrent_initializer"]);
+  if (c.contains("bias_initializer")) bias_init_ = initializers::from_config(c["bias_initializer"]);
 }
 
 }  // namespace tb::keras::layers

@@ -18,6 +18,8 @@
 //   std::vector<KerasTensor> o = enc->symbolic_call({Input({-1, 8})});   // output, h, c
 #pragma once
 
+#include <functional>
+
 #include "tensorbox/keras/config_reader.h"
 #include "tensorbox/keras/layers/layer.h"
 
@@ -50,6 +52,10 @@ struct RNNOptions {
   bool zero_output_for_mask = false;  // masked steps output zeros instead of the last output
   TB_LAYER_BASE_OPTIONS;
 };
+
+// Reads the shared keys of a SimpleRNN/LSTM/GRU config into options (base options included);
+// the caller reads the cell's own keys and finishes the reader.
+RNNOptions read_rnn_options(ConfigReader& r, const nlohmann::ordered_json& config, int64_t& units);
 
 class RNN : public Layer {
  public:
@@ -96,6 +102,22 @@ class RNN : public Layer {
   Tensor gate(const Tensor& z, int k) const;
   // Keras's `implementation` config value: 1 when recurrent_dropout is set, else 2.
   int implementation() const { return options_.recurrent_dropout != 0 ? 1 : 2; }
+  // SimpleRNN/LSTM/GRU::from_config: the shared keys, then `own_keys` reads the cell's own
+  // (and marks Keras's `implementation` as known where the layer has it).
+  template <class L>
+  static std::shared_ptr<L> from_rnn_config(const nlohmann::ordered_json& c, const std::string& class_name,
+                                            const std::function<void(ConfigReader&, RNNOptions&)>& own_keys) {
+    ConfigReader r(c, "layer " + class_name);
+    int64_t units = 0;
+    RNNOptions o = read_rnn_options(r, c, units);
+    own_keys(r, o);
+    r.finish();
+    auto l = std::make_shared<L>(units, o);
+    l->read_initializers(c);
+    return l;
+  }
+  // The initializer configs of `c` (full dicts) replace the ones made from names.
+  void read_initializers(const nlohmann::ordered_json& c);
   // Adds a cell weight with its regularizer.
   Variable add_cell_weight(const std::string& name, const Shape& shape, const initializers::Initializer& init,
                            const std::optional<regularizers::Regularizer>& reg);
@@ -111,12 +133,5 @@ class RNN : public Layer {
   int num_states_;
   std::string cell_name_;
 };
-
-// Reads the shared keys of a SimpleRNN/LSTM/GRU config into options (base options included);
-// the caller reads the cell's own keys and finishes the reader.
-RNNOptions read_rnn_options(ConfigReader& r, const nlohmann::ordered_json& config, int64_t& units);
-// Applies the initializer configs of `config` (full dicts) to a freshly made layer.
-void read_rnn_initializers(const nlohmann::ordered_json& config, initializers::Initializer& kernel,
-                           initializers::Initializer& recurrent, initializers::Initializer& bias);
 
 }  // namespace tb::keras::layers

@@ -1,6 +1,5 @@
 #include "tensorbox/keras/layers/simple_rnn.h"
 
-#include "tensorbox/keras/layers/layer_utils.h"
 #include "tensorbox/ops/math_ops.h"
 #include "tensorbox/ops/nn_ops.h"
 
@@ -24,13 +23,7 @@ std::vector<Tensor> SimpleRNN::step(const Tensor& x, const Tensor& dropped_h, co
 }
 
 std::shared_ptr<SimpleRNN> SimpleRNN::from_config(const nlohmann::ordered_json& c) {
-  ConfigReader r(c, "layer SimpleRNN");
-  int64_t units = 0;
-  RNNOptions o = read_rnn_options(r, c, units);
-  r.finish();
-  auto l = std::make_shared<SimpleRNN>(units, o);
-  read_rnn_initializers(c, l->kernel_init_, l->recurrent_init_, l->bias_init_);
-  return l;
+  return from_rnn_config<SimpleRNN>(c, "SimpleRNN", [](ConfigReader&, RNNOptions&) {});
 }
 
 TB_REGISTER_LAYER(SimpleRNN);

@@ -14,13 +14,8 @@
 namespace tb::keras {
 namespace {
 using namespace tb::keras::layers;
+using tb::testing::bool_tensor;
 using tb::testing::values;
-
-Tensor bools(std::vector<uint8_t> v, Shape s) {
-  Tensor m = Tensor::empty(s, DType::bool_);
-  for (size_t i = 0; i < v.size(); ++i) static_cast<bool*>(m.raw_data())[i] = v[i] != 0;
-  return m;
-}
 
 TEST(AttentionLayers, ShapesAndWeights) {
   const Tensor q = random::normal({2, 3, 6}), v = random::normal({2, 5, 4});
@@ -53,13 +48,13 @@ TEST(AttentionLayers, MasksBlockScores) {
   EXPECT_EQ(causal[5], 0.0);
   EXPECT_NEAR(causal[0], 1.0, 1e-6);
   // A value mask removes the last step for every query; rows still sum to 1.
-  const Tensor scores = mha.call_attention({x, x}, {Tensor(), bools({1, 1, 0}, {1, 3})}, Tensor(), false, false).scores;
+  const Tensor scores = mha.call_attention({x, x}, {Tensor(), bool_tensor({1, 1, 0}, {1, 3})}, Tensor(), false, false).scores;
   const std::vector<double> s = values(scores);
   for (int i = 0; i < 3; ++i) EXPECT_EQ(s[size_t(i * 3 + 2)], 0.0);
   tb::testing::expect_close(values(ops::reduce_sum(scores, {-1})), {1, 1, 1}, 1e-6, "rows");
   // Attention zeroes masked query steps in its output; the output keeps the query mask.
   Attention att;
-  const Tensor qmask = bools({1, 0, 1}, {1, 3});
+  const Tensor qmask = bool_tensor({1, 0, 1}, {1, 3});
   const std::vector<double> out = values(att.call_attention({x, x}, {qmask, Tensor()}, Tensor(), false, false).output);
   for (int c = 0; c < 4; ++c) EXPECT_EQ(out[size_t(4 + c)], 0.0);
   EXPECT_EQ(values(att.compute_masks({x, x}, {qmask, Tensor()})[0]), values(qmask));
@@ -68,7 +63,7 @@ TEST(AttentionLayers, MasksBlockScores) {
 TEST(AttentionLayers, GradientsMatchFiniteDifferences) {
   random::set_seed(2);
   const Tensor q = random::normal({2, 3, 4}, 0, 1, DType::float64), v = random::normal({2, 4, 3}, 0, 1, DType::float64);
-  const Tensor am = bools({1, 1, 0, 1, 1, 0, 1, 1, 1, 1, 1, 0, 1, 0, 0, 0, 1, 1, 1, 1, 0, 1, 1, 1}, {2, 3, 4});
+  const Tensor am = bool_tensor({1, 1, 0, 1, 1, 0, 1, 1, 1, 1, 1, 0, 1, 0, 0, 0, 1, 1, 1, 1, 0, 1, 1, 1}, {2, 3, 4});
   MultiHeadAttention mha(2, 2, {.dtype = "float64"});
   mha.call_attention({q, v}, {}, am, false, false);
   const Tensor w = random::normal({2, 3, 4}, 0, 1, DType::float64);

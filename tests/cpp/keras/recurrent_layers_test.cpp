@@ -17,13 +17,8 @@
 namespace tb::keras {
 namespace {
 using namespace tb::keras::layers;
+using tb::testing::bool_tensor;
 using tb::testing::values;
-
-Tensor mask_of(std::vector<uint8_t> keep, Shape s) {
-  Tensor m = Tensor::empty(s, DType::bool_);
-  for (size_t i = 0; i < keep.size(); ++i) static_cast<bool*>(m.raw_data())[i] = keep[i] != 0;
-  return m;
-}
 
 TEST(RecurrentLayers, OutputsAndStatesHaveKerasShapes) {
   const Tensor x = random::normal({2, 5, 3});
@@ -69,7 +64,7 @@ void check_gradients(Layer& layer, const Tensor& x, const Tensor& mask) {
 TEST(RecurrentLayers, GradientsMatchFiniteDifferencesWithMasks) {
   random::set_seed(3);
   const Tensor x = random::normal({2, 4, 3}, 0, 1, DType::float64);
-  const Tensor mask = mask_of({1, 1, 0, 1, 0, 1, 1, 0}, {2, 4});
+  const Tensor mask = bool_tensor({1, 1, 0, 1, 0, 1, 1, 0}, {2, 4});
   const RNNOptions seq{.return_sequences = true, .dtype = "float64"};
   SimpleRNN s(3, seq);
   LSTM l(2, seq);
@@ -85,7 +80,7 @@ TEST(RecurrentLayers, MaskedStepsKeepTheStateAndRepeatTheOutput) {
   random::set_seed(4);
   const Tensor x = random::normal({1, 4, 2});
   LSTM lstm(3, {.return_sequences = true, .return_state = true});
-  const std::vector<Tensor> out = lstm(std::vector<Tensor>{x}, false, {mask_of({1, 1, 0, 0}, {1, 4})});
+  const std::vector<Tensor> out = lstm(std::vector<Tensor>{x}, false, {bool_tensor({1, 1, 0, 0}, {1, 4})});
   const std::vector<double> seq = values(out[0]);
   for (int t = 2; t < 4; ++t)
     for (int u = 0; u < 3; ++u) EXPECT_EQ(seq[size_t(t * 3 + u)], seq[size_t(3 + u)]) << "step " << t;
@@ -95,7 +90,7 @@ TEST(RecurrentLayers, MaskedStepsKeepTheStateAndRepeatTheOutput) {
   EXPECT_EQ(values(out[2]), values(short_run[2]));
   // zero_output_for_mask (what Bidirectional sets) outputs zeros at masked steps.
   SimpleRNN zero(2, {.return_sequences = true, .zero_output_for_mask = true});
-  const std::vector<double> z = values(zero(x, false, mask_of({1, 0, 1, 0}, {1, 4})));
+  const std::vector<double> z = values(zero(x, false, bool_tensor({1, 0, 1, 0}, {1, 4})));
   EXPECT_EQ(z[2], 0.0);
   EXPECT_EQ(z[7], 0.0);
   EXPECT_NE(z[4], 0.0);
@@ -126,7 +121,7 @@ TEST(RecurrentLayers, MasksFlowThroughSequentialAndFunctionalModels) {
   Masking masking;
   const Tensor xs = Tensor::from_vector<float>({1, 2, 0, 0, 0, 3}, {1, 3, 2});
   EXPECT_EQ(values(masking.compute_mask(xs, Tensor())), (std::vector<double>{1, 0, 1}));
-  EXPECT_FALSE(Flatten().compute_mask(xs, mask_of({1, 0, 1}, {1, 3})).defined());
+  EXPECT_FALSE(Flatten().compute_mask(xs, bool_tensor({1, 0, 1}, {1, 3})).defined());
 }
 
 TEST(RecurrentLayers, MaskedOutputsWeighTheLossAndMetrics) {
@@ -176,7 +171,7 @@ TEST(RecurrentLayers, BadInputsAreClearErrors) {
   tb::testing::expect_error<ValueError>([&] { LSTM(2)(std::vector<Tensor>{x, Tensor::zeros({2, 2})}); }, "expects 2 initial state(s), got 1");
   tb::testing::expect_error<ValueError>([&] { GRU(2)(std::vector<Tensor>{x, Tensor::zeros({3, 2})}); },
                                         "initial state 0 has shape (3, 2), expected (2, 2)");
-  tb::testing::expect_error<ValueError>([&] { GRU(2)(x, false, mask_of({1, 1}, {2, 1})); }, "the mask has shape");
+  tb::testing::expect_error<ValueError>([&] { GRU(2)(x, false, bool_tensor({1, 1}, {2, 1})); }, "the mask has shape");
   tb::testing::expect_error<ValueError>([&] { LSTM(2, {.return_state = true})(x); }, "call it with a list");
   tb::testing::expect_error<ValueError>([&] { LSTM(2)(Tensor::zeros({2, 0, 3})); }, "no timesteps");
   tb::testing::expect_error<ValueError>([&] { Bidirectional b{Dense(2)}; }, "with a recurrent layer");

@@ -94,6 +94,13 @@ inline void expect_close(const std::vector<double>& got, const std::vector<doubl
   }
 }
 
+// A bool tensor (masks) from 0/1 values.
+inline Tensor bool_tensor(const std::vector<uint8_t>& v, const Shape& s) {
+  Tensor m = Tensor::empty(s, DType::bool_);
+  for (size_t i = 0; i < v.size(); ++i) static_cast<bool*>(m.raw_data())[i] = v[i] != 0;
+  return m;
+}
+
 // Runs f and expects an exception of type E whose message contains `needle`.
 template <class E = std::exception, class F>
 void expect_error(F&& f, const std::string& needle) {
