@@ -234,9 +234,21 @@ nlohmann::ordered_json Functional::get_config() const {
     json inbound = json::array();
     for (const auto& n : nodes_) {
       if (n->layer != l || n->inputs.empty()) continue;
+      // Keras's format: the positional inputs listed, tensor kwargs as references inside kwargs.
+      auto ref = [&](const KerasTensor& k) {
+        return json::array({k.layer()->name(), node_index(k.node().get()), k.index()});
+      };
+      json kwargs = n->kwargs;
+      for (auto& [key, value] : kwargs.items())
+        if (value.is_object() && value.contains("input")) value = ref(n->inputs.at(value["input"].get<size_t>()));
+      const std::vector<size_t> named = layers::Layer::tensor_kwarg_inputs(n->kwargs);
       json node = json::array();
-      for (const KerasTensor& k : n->inputs)
-        node.push_back(json::array({k.layer()->name(), node_index(k.node().get()), k.index(), n->kwargs}));
+      for (size_t i = 0; i < n->inputs.size(); ++i) {
+        if (std::find(named.begin(), named.end(), i) != named.end()) continue;
+        json r = ref(n->inputs[i]);
+        r.push_back(kwargs);
+        node.push_back(r);
+      }
       inbound.push_back(node);
     }
     const json s = l->serialize();
@@ -281,9 +293,10 @@ std::shared_ptr<Functional> Functional::from_config(const nlohmann::ordered_json
           kwargs.erase(key);
         }
       for (auto& [key, value] : kwargs.items())
-        if (value.is_array())
-          throw UnimplementedError("Model config: layer \"" + it->first + "\" is called with the tensor argument `" +
-                                   key + "`, which tensorbox's functional models do not take yet");
+        if (value.is_array() && !value.empty() && value[0].is_string()) {  // another tensor argument
+          refs.push_back(value);
+          value = {{"input", refs.size() - 1}};
+        }
       for (const auto& ref : refs) {
         const auto p = produced.find(ref.at(0).get<std::string>());
         const size_t ti = ref.at(2).get<size_t>();

@@ -161,6 +161,29 @@ def test_causal_self_attention_in_a_functional_model(tb, tfr, rng):
         assert_close(again(ids), ref(ids), rtol=2e-5, atol=2e-5, what="from_config")
 
 
+def _masked_encoder(m):
+    L = m.keras.layers
+    x, mask = m.keras.Input((5, 6)), m.keras.Input((5, 5), dtype="bool")
+    y = L.MultiHeadAttention(2, 3)(x, x, attention_mask=mask)
+    return m.keras.Model([x, mask], L.Dense(2)(y))
+
+
+def test_attention_mask_input_in_a_functional_model(tb, tfr, rng):
+    x = rng.standard_normal((3, 5, 6)).astype(np.float32)
+    mask = rng.random((3, 5, 5)) > 0.4
+    mask[:, :, 0] = True
+    ref, mine = _masked_encoder(tfr), _masked_encoder(tb)
+    mine.set_weights(ref.get_weights())
+    assert_close(mine([x, mask]), ref([tfr.constant(x), tfr.constant(mask)]), rtol=2e-5, atol=2e-5)
+    cfg = mine.get_config()
+    node = [layer for layer in cfg["layers"] if layer["class_name"] == "MultiHeadAttention"][0]["inbound_nodes"][0]
+    assert len(node) == 2 and node[0][3]["attention_mask"][0] == mine.input_names[1]  # Keras's format
+    for config in (cfg, ref.get_config()):
+        again = tb.keras.Model.from_config(config)
+        again.set_weights(ref.get_weights())
+        assert_close(again([x, mask]), mine([x, mask]), rtol=1e-6, atol=1e-6, what="from_config")
+
+
 def test_fixed_training_argument_in_a_functional_model(tb):
     L = tb.keras.layers
     x = tb.keras.Input((200,))
@@ -195,4 +218,4 @@ def test_errors(tb, rng):
         L.MultiHeadAttention(2, 2, attention_axes=(1, 2))
     with pytest.raises(NotImplementedError, match="functional"):
         x = tb.keras.Input((3, 4))
-        L.MultiHeadAttention(2, 2)(x, x, attention_mask=tb.keras.Input((3, 3)))
+        L.MultiHeadAttention(2, 2)(x, x, return_attention_scores=True)

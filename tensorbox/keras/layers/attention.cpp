@@ -45,7 +45,15 @@ std::vector<Tensor> AttentionLayer::call_list_masked(const std::vector<Tensor>& 
 
 std::vector<Tensor> AttentionLayer::call_kwargs_extra(const std::vector<Tensor>& inputs, bool training,
                                                       const std::vector<Tensor>& masks,
-                                                      const nlohmann::ordered_json& kwargs) {
+                                                      const nlohmann::ordered_json& kwargs,
+                                                      const std::map<std::string, Tensor>& tensors) {
+  Tensor attention_mask;
+  for (const auto& [key, t] : tensors) {
+    if (key != "attention_mask")
+      throw UnimplementedError("Layer \"" + name() + "\": the tensor call argument " + key +
+                               " is not supported in a functional model");
+    attention_mask = t;
+  }
   bool causal = false;
   for (const auto& [key, value] : kwargs.items()) {
     if (key == "use_causal_mask" && value.is_boolean()) causal = value.get<bool>();
@@ -58,7 +66,7 @@ std::vector<Tensor> AttentionLayer::call_kwargs_extra(const std::vector<Tensor>&
     for (const Tensor& x : inputs) shapes.push_back(x.shape());
     build_list(shapes);
   }
-  return {call_attention(inputs, masks, Tensor(), training, causal).output};
+  return {call_attention(inputs, masks, attention_mask, training, causal).output};
 }
 
 std::vector<Tensor> AttentionLayer::compute_masks(const std::vector<Tensor>&, const std::vector<Tensor>& masks) const {

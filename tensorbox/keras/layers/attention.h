@@ -41,9 +41,10 @@ class AttentionLayer : public Layer {
  protected:
   std::vector<Tensor> call_list_masked(const std::vector<Tensor>& inputs, bool training,
                                        const std::vector<Tensor>& masks) override;
-  // use_causal_mask from a functional model's node.
+  // use_causal_mask and attention_mask from a functional model's node.
   std::vector<Tensor> call_kwargs_extra(const std::vector<Tensor>& inputs, bool training,
-                                        const std::vector<Tensor>& masks, const nlohmann::ordered_json& kwargs) override;
+                                        const std::vector<Tensor>& masks, const nlohmann::ordered_json& kwargs,
+                                        const std::map<std::string, Tensor>& tensors) override;
   // ValueError unless `n` inputs is 2 or 3 ([query, value] or [query, value, key]).
   void check_count(size_t n) const;
   // The boolean [batch or 1, Tq, Tv] mask of allowed scores (undefined: all allowed) from the

@@ -1,5 +1,6 @@
 #include "tensorbox/keras/layers/layer.h"
 
+#include <algorithm>
 #include <map>
 #include <mutex>
 
@@ -109,22 +110,45 @@ KerasTensor Layer::operator()(const std::vector<KerasTensor>& inputs) {
   return out[0];
 }
 
+std::vector<size_t> Layer::tensor_kwarg_inputs(const nlohmann::ordered_json& kwargs) {
+  std::vector<size_t> out;
+  for (const auto& [key, value] : kwargs.items())
+    if (value.is_object() && value.contains("input")) out.push_back(value["input"].get<size_t>());
+  return out;
+}
+
 std::vector<Tensor> Layer::call_kwargs(const std::vector<Tensor>& inputs, bool training, const std::vector<Tensor>& masks,
                                        const nlohmann::ordered_json& kwargs) {
-  nlohmann::ordered_json rest = kwargs;
-  if (rest.contains("training")) {
-    if (!rest["training"].is_null()) training = rest["training"].get<bool>();
-    rest.erase("training");
+  nlohmann::ordered_json rest = nlohmann::ordered_json::object();
+  std::map<std::string, Tensor> tensors;
+  for (const auto& [key, value] : kwargs.items()) {
+    if (key == "training") {
+      if (!value.is_null()) training = value.get<bool>();
+    } else if (value.is_object() && value.contains("input")) {
+      tensors[key] = inputs.at(value["input"].get<size_t>());
+    } else {
+      rest[key] = value;
+    }
   }
-  if (!rest.empty()) return call_kwargs_extra(inputs, training, masks, rest);
-  if (takes_list()) return (*this)(inputs, training, masks);
-  return {(*this)(inputs.at(0), training, masks.empty() ? Tensor() : masks[0])};
+  const std::vector<size_t> named = tensor_kwarg_inputs(kwargs);
+  std::vector<Tensor> xs, ms;
+  for (size_t i = 0; i < inputs.size(); ++i) {
+    if (std::find(named.begin(), named.end(), i) != named.end()) continue;
+    xs.push_back(inputs[i]);
+    if (!masks.empty()) ms.push_back(masks.at(i));
+  }
+  if (!rest.empty() || !tensors.empty()) return call_kwargs_extra(xs, training, ms, rest, tensors);
+  if (takes_list()) return (*this)(xs, training, ms);
+  return {(*this)(xs.at(0), training, ms.empty() ? Tensor() : ms[0])};
 }
 
 std::vector<Tensor> Layer::call_kwargs_extra(const std::vector<Tensor>&, bool, const std::vector<Tensor>&,
-                                             const nlohmann::ordered_json& kwargs) {
-  throw UnimplementedError("Layer \"" + name_ + "\" (" + class_name_ + ") does not take the call arguments " +
-                           kwargs.dump() + " in a functional model");
+                                             const nlohmann::ordered_json& kwargs,
+                                             const std::map<std::string, Tensor>& tensors) {
+  std::string names = kwargs.dump();
+  for (const auto& [key, t] : tensors) names += " " + key + "=<tensor>";
+  throw UnimplementedError("Layer \"" + name_ + "\" (" + class_name_ + ") does not take the call arguments " + names +
+                           " in a functional model");
 }
 
 std::vector<KerasTensor> Layer::symbolic_call(const std::vector<KerasTensor>& inputs,
@@ -133,10 +157,18 @@ std::vector<KerasTensor> Layer::symbolic_call(const std::vector<KerasTensor>& in
   if (!self)
     throw ValueError("Layer \"" + name_ + "\" was called on a symbolic tensor but is not owned by a shared_ptr; "
                      "create it with std::make_shared to use it in a functional model");
+  if (!kwargs.is_object()) throw ValueError("Layer \"" + name_ + "\": call kwargs must be a dict, got " + kwargs.dump());
+  // Inputs named by tensor kwargs are not positional: the shapes are the positional inputs'.
+  const std::vector<size_t> named = tensor_kwarg_inputs(kwargs);
+  for (size_t i : named)
+    if (i >= inputs.size())
+      throw ValueError("Layer \"" + name_ + "\": call kwargs " + kwargs.dump() + " name input " + std::to_string(i) +
+                       " of " + std::to_string(inputs.size()));
   std::vector<Shape> shapes;
-  for (const KerasTensor& k : inputs) {
+  for (size_t i = 0; i < inputs.size(); ++i) {
+    const KerasTensor& k = inputs[i];
     if (!k.defined()) throw ValueError("Layer \"" + name_ + "\" was called on an undefined KerasTensor");
-    shapes.push_back(k.shape());
+    if (std::find(named.begin(), named.end(), i) == named.end()) shapes.push_back(k.shape());
   }
   if (!takes_list() && shapes.size() != 1)
     throw ValueError("Layer \"" + name_ + "\" expects 1 input(s), but it received " + std::to_string(shapes.size()) +
@@ -146,7 +178,6 @@ std::vector<KerasTensor> Layer::symbolic_call(const std::vector<KerasTensor>& in
     else build(shapes[0]);
     built_ = true;
   }
-  if (!kwargs.is_object()) throw ValueError("Layer \"" + name_ + "\": call kwargs must be a dict, got " + kwargs.dump());
   auto node = std::make_shared<Node>();
   node->layer = self;
   node->inputs = inputs;

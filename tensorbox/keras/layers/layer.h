@@ -15,6 +15,7 @@
 #pragma once
 
 #include <functional>
+#include <map>
 #include <memory>
 #include <optional>
 #include <string>
@@ -95,11 +96,14 @@ class Layer : public std::enable_shared_from_this<Layer> {
   // layer to have one output.
   KerasTensor operator()(const KerasTensor& input);
   KerasTensor operator()(const std::vector<KerasTensor>& inputs);
-  // `kwargs`: the call's non-tensor keyword arguments (Keras's node kwargs), e.g.
-  // {"training": true} or MultiHeadAttention's {"use_causal_mask": true}; a functional model
-  // replays the call with them (call_kwargs) and writes them into its config.
+  // `kwargs`: the call's keyword arguments (Keras's node kwargs), e.g. {"training": true} or
+  // MultiHeadAttention's {"use_causal_mask": true}; a tensor-valued one names the input that
+  // carries it, {"attention_mask": {"input": 2}} (that input is then not a positional one). A
+  // functional model replays the call with them (call_kwargs) and writes them into its config.
   std::vector<KerasTensor> symbolic_call(const std::vector<KerasTensor>& inputs,
                                          const nlohmann::ordered_json& kwargs = nlohmann::ordered_json::object());
+  // The input indices that `kwargs` names as tensor arguments ({"input": i} values).
+  static std::vector<size_t> tensor_kwarg_inputs(const nlohmann::ordered_json& kwargs);
 
   // Creates the weights for inputs of `input_shape` (batch axis included, -1 = unknown).
   virtual void build(const Shape& input_shape);
@@ -108,8 +112,8 @@ class Layer : public std::enable_shared_from_this<Layer> {
   virtual Shape compute_output_shape(const Shape& input_shape) const = 0;
 
   // A call with keyword arguments from a functional model's node: "training" (a fixed
-  // training flag, as in Keras's `layer(x, training=True)`) is handled here; a layer that takes
-  // others overrides call_kwargs_extra and names the keys it knows.
+  // training flag, as in Keras's `layer(x, training=True)`) is handled here, tensor kwargs are
+  // taken out of `inputs`; a layer that takes others overrides call_kwargs_extra.
   std::vector<Tensor> call_kwargs(const std::vector<Tensor>& inputs, bool training, const std::vector<Tensor>& masks,
                                   const nlohmann::ordered_json& kwargs);
 
@@ -179,9 +183,11 @@ class Layer : public std::enable_shared_from_this<Layer> {
   // Raises ValueError "Input 0 of layer "name" is incompatible with the layer: ..." unless
   // the input's rank is at least `min_ndim`.
   void check_min_ndim(const Tensor& x, int64_t min_ndim) const;
-  // Keyword arguments other than "training" (kwargs without it); the default refuses any.
+  // Keyword arguments other than "training": `kwargs` the plain ones, `tensors` the
+  // tensor-valued ones by name; `inputs`/`masks` the positional ones. The default refuses any.
   virtual std::vector<Tensor> call_kwargs_extra(const std::vector<Tensor>& inputs, bool training,
-                                                const std::vector<Tensor>& masks, const nlohmann::ordered_json& kwargs);
+                                                const std::vector<Tensor>& masks, const nlohmann::ordered_json& kwargs,
+                                                const std::map<std::string, Tensor>& tensors);
   // Layers that read the mask override these; the defaults ignore it.
   virtual Tensor call_masked(const Tensor& inputs, bool training, const Tensor& /*mask*/) {
     return call(inputs, training);

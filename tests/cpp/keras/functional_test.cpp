@@ -143,6 +143,21 @@ TEST_F(FunctionalTest, CallKeywordArgumentsAreReplayedAndSaved) {
   const auto cfg = causal.get_config();
   EXPECT_EQ(cfg["layers"][1]["inbound_nodes"][0][0][3], (nlohmann::ordered_json{{"use_causal_mask", true}}));
   EXPECT_EQ(values(Functional::from_config(cfg)->call(s, false)).size(), 32u);
+  // A tensor argument: the attention mask is the node's third input, named in its kwargs.
+  const KerasTensor mask_in = Input({4, 4}, {.dtype = "bool"});
+  auto masked_mha = make<MultiHeadAttention>(2, 4);
+  const KerasTensor masked = masked_mha->symbolic_call({seq, seq, mask_in}, {{"attention_mask", {{"input", 2}}}})[0];
+  EXPECT_EQ(masked.shape(), (Shape{-1, 4, 8}));
+  Functional with_mask({seq, mask_in}, {masked});
+  const Tensor am = tb::testing::bool_tensor({1, 0, 0, 0, 1, 1, 0, 0, 1, 0, 1, 0, 1, 1, 1, 1}, {1, 4, 4});
+  EXPECT_EQ(values(with_mask(std::vector<Tensor>{s, am})[0]),
+            values(masked_mha->call_attention({s, s}, {}, am, false, false).output));
+  const auto node = with_mask.get_config()["layers"][2]["inbound_nodes"][0];
+  EXPECT_EQ(node.size(), 2u);  // Keras's format: the mask is a reference inside the kwargs
+  EXPECT_EQ(node[0][3]["attention_mask"][0], mask_in.layer()->name());
+  auto again = Functional::from_config(with_mask.get_config());
+  again->set_weights(with_mask.get_weights());  // a rebuilt model has fresh weights
+  EXPECT_EQ(values(again->call_list({s, am}, false)[0]), values(with_mask(std::vector<Tensor>{s, am})[0]));
   auto dense = make<Dense>(2);
   const KerasTensor bad = dense->symbolic_call({x}, {{"scale", 2}})[0];
   tb::testing::expect_error<UnimplementedError>([&] { Functional({x}, {bad})(Tensor::zeros({1, 100})); },

@@ -7,15 +7,22 @@ from .base import KerasTensor, Layer, _initializer_config, _input_tensor, _regul
 
 
 def _attend(layer, inputs, masks, attention_mask, training, use_causal_mask, return_attention_scores):
-    if any(isinstance(x, KerasTensor) for x in inputs):
-        if attention_mask is not None or return_attention_scores or masks is not None:
-            raise NotImplementedError("tensorbox: attention_mask, an explicit mask and return_attention_scores are "
-                                      "supported in eager calls (and in subclassed layers and models), not yet in a "
-                                      "functional model's graph; masks of the inputs and use_causal_mask are")
+    if any(isinstance(x, KerasTensor) for x in inputs + [attention_mask]):
+        if return_attention_scores or masks is not None:
+            raise NotImplementedError("tensorbox: an explicit mask and return_attention_scores are supported in eager "
+                                      "calls (and in subclassed layers and models), not yet in a functional model's "
+                                      "graph; the inputs' masks, attention_mask and use_causal_mask are")
+        if not all(isinstance(x, KerasTensor) for x in inputs) or not (
+                attention_mask is None or isinstance(attention_mask, KerasTensor)):
+            raise ValueError("Layer \"%s\": symbolic and concrete inputs cannot be mixed in one call" % layer.name)
         kw = {"use_causal_mask": True} if use_causal_mask else {}
         if training is not None:
             kw["training"] = bool(training)
-        out = layer._impl.symbolic_call([x._impl for x in inputs], _config.dumps(kw))
+        args = [x._impl for x in inputs]
+        if attention_mask is not None:  # a tensor keyword argument: one more input of the node
+            kw["attention_mask"] = {"input": len(args)}
+            args.append(attention_mask._impl)
+        out = layer._impl.symbolic_call(args, _config.dumps(kw))
         return KerasTensor(out[0])
     if masks is None:
         masks = [getattr(x, "_keras_mask", None) for x in inputs]
