@@ -204,6 +204,8 @@ def test_errors(tb, rng):
         L.Attention()([q])
     with pytest.raises(ValueError, match=r"score_mode=max"):
         L.Attention(score_mode="max")
+    with pytest.raises(ValueError, match=r"`dropout` must be a float between 0 and 1, got 2"):
+        L.MultiHeadAttention(2, 2, dropout=2.0)
     with pytest.raises(ValueError, match=r"num_heads, key_dim and value_dim must be positive"):
         L.MultiHeadAttention(0, 4)
     with pytest.raises(ValueError, match=r"attends over axis 1 of \[batch, T, dim\] inputs; got query of shape"):

@@ -171,3 +171,12 @@ def test_errors(tb):
 
     with pytest.raises(TypeError, match="Keyword argument not understood"):
         Bad(units=3)
+
+    class BadWeight(L.Layer):
+        def build(self, input_shape):
+            self.w = self.add_weight(shape=(2,), initializer="no_such_init")
+
+        def call(self, x):
+            return x
+    with pytest.raises(ValueError, match="Unknown initializer: 'no_such_init'"):
+        BadWeight()(np.ones((1, 2), np.float32))

@@ -4,7 +4,6 @@ compile/fit/evaluate/predict run in C++ with the GIL released; the data goes in 
 that borrow the NumPy arrays' memory, and Ctrl-C stops fit at the next batch (KeyboardInterrupt,
 weights as trained so far), as in Keras.
 """
-import inspect
 import weakref
 
 import numpy as np
@@ -15,7 +14,7 @@ from ..framework import Tensor, convert_to_tensor, _value
 from . import _config, callbacks as callbacks_module, layers as layers_module, losses, metrics as metrics_module
 from . import optimizers
 from .layers import Layer
-from .layers.base import _snake_case
+from .layers.base import _snake_case, _takes_training
 
 
 def _data_list(x, names, what, kind):
@@ -146,7 +145,7 @@ class Model(Layer):
         if type(self).call is Model.call:
             raise NotImplementedError("Model %s: a subclass of tf.keras.Model must define `call`" % type(self).__name__)
         x = inputs[0] if len(inputs) == 1 else list(inputs)
-        if "training" in inspect.signature(self.call).parameters:
+        if _takes_training(type(self).call):
             out = self.call(x, training=bool(training))
         else:
             out = self.call(x)

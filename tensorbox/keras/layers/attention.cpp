@@ -16,15 +16,14 @@ void AttentionLayer::check_count(size_t n) const {
                      "[query, value, key]. Received length: " + std::to_string(n) + " (layer \"" + name() + "\")");
 }
 
-Shape AttentionLayer::compute_output_shape(const Shape&) const {
+void AttentionLayer::needs_list() const {
   throw ValueError(class_name() + " layer must be called on a list of inputs, namely [query, value] or "
                    "[query, value, key] (layer \"" + name() + "\")");
 }
 
-Tensor AttentionLayer::call(const Tensor& x, bool) {
-  compute_output_shape(x.shape());
-  return x;
-}
+Shape AttentionLayer::compute_output_shape(const Shape&) const { needs_list(); }
+
+Tensor AttentionLayer::call(const Tensor&, bool) { needs_list(); }
 
 AttentionOutput AttentionLayer::call_attention(const std::vector<Tensor>& inputs, const std::vector<Tensor>& masks,
                                                const Tensor& attention_mask, bool training, bool use_causal_mask) {
@@ -110,8 +109,7 @@ Attention::Attention(const AttentionOptions& o) : AttentionLayer("Attention", ba
   supports_masking_ = true;
   if (o.score_mode != "dot" && o.score_mode != "concat")
     throw ValueError("Received: score_mode=" + o.score_mode + ". Acceptable values are: [\"dot\", \"concat\"]");
-  if (!(o.dropout >= 0 && o.dropout <= 1))
-    throw ValueError("Layer \"" + name() + "\": `dropout` must be between 0 and 1, got " + std::to_string(o.dropout));
+  check_fraction(o.dropout, "dropout", name());
 }
 
 void Attention::build_list(const std::vector<Shape>& shapes) {

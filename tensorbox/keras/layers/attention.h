@@ -45,6 +45,8 @@ class AttentionLayer : public Layer {
   std::vector<Tensor> call_kwargs_extra(const std::vector<Tensor>& inputs, bool training,
                                         const std::vector<Tensor>& masks, const nlohmann::ordered_json& kwargs,
                                         const std::map<std::string, Tensor>& tensors) override;
+  // The ValueError of a call on one tensor.
+  [[noreturn]] void needs_list() const;
   // ValueError unless `n` inputs is 2 or 3 ([query, value] or [query, value, key]).
   void check_count(size_t n) const;
   // The boolean [batch or 1, Tq, Tv] mask of allowed scores (undefined: all allowed) from the

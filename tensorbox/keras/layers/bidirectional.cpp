@@ -16,11 +16,6 @@ std::shared_ptr<RNN> recreate(nlohmann::ordered_json config, const std::string& 
   return std::dynamic_pointer_cast<RNN>(deserialize(config));
 }
 
-Tensor reverse_axis(const Tensor& x, int64_t axis) {
-  std::vector<int64_t> idx;
-  for (int64_t t = x.dim(axis) - 1; t >= 0; --t) idx.push_back(t);
-  return ops::gather(x, Tensor::from_vector(idx, {x.dim(axis)}), axis);
-}
 }  // namespace
 
 Bidirectional::Bidirectional(const LayerRef& layer, const BidirectionalOptions& o)
@@ -84,11 +79,13 @@ std::vector<Tensor> Bidirectional::run(const std::vector<Tensor>& inputs, bool t
     fw_in.insert(fw_in.end(), inputs.begin() + 1, inputs.begin() + long(pivot));
     bw_in.insert(bw_in.end(), inputs.begin() + long(pivot), inputs.end());
   }
-  const std::vector<Tensor> masks = mask.defined() ? std::vector<Tensor>(fw_in.size(), Tensor()) : std::vector<Tensor>{};
-  std::vector<Tensor> fw_masks = masks, bw_masks = masks;
-  if (mask.defined()) fw_masks[0] = bw_masks[0] = mask;
-  const std::vector<Tensor> y = (*forward_)(fw_in, training, fw_masks);
-  const std::vector<Tensor> y_rev = (*backward_)(bw_in, training, bw_masks);
+  std::vector<Tensor> masks;  // the input's mask for both; the states have none
+  if (mask.defined()) {
+    masks.assign(fw_in.size(), Tensor());
+    masks[0] = mask;
+  }
+  const std::vector<Tensor> y = (*forward_)(fw_in, training, masks);
+  const std::vector<Tensor> y_rev = (*backward_)(bw_in, training, masks);
   Tensor a = y[0], b = y_rev[0];
   if (forward_->options().return_sequences) b = reverse_axis(b, forward_->options().time_major ? 0 : 1);
   std::vector<Tensor> out;

@@ -6,45 +6,38 @@
 
 namespace tb::keras::layers {
 
-GRU::GRU(int64_t units, const RNNOptions& o)
-    : RNN("GRU", units, 1, o), act_(activations::get(options_.activation)),
-      rec_act_(activations::get(options_.recurrent_activation)) {}
-
-void GRU::build_cell(int64_t input_dim) {
-  kernel_ = add_cell_weight("kernel", {input_dim, 3 * units_}, kernel_init_, kernel_reg_);
-  recurrent_kernel_ = add_cell_weight("recurrent_kernel", {units_, 3 * units_}, recurrent_init_, recurrent_reg_);
-  if (options_.use_bias)
-    bias_ = add_cell_weight("bias", options_.reset_after ? Shape({2, 3 * units_}) : Shape({3 * units_}), bias_init_,
-                            bias_reg_);
+Shape GRU::bias_shape(int64_t gates) const {
+  return options_.reset_after ? Shape({2, gates * units_}) : Shape({gates * units_});
 }
 
 Tensor GRU::input_bias() {
-  if (!options_.use_bias) return Tensor();
-  const Tensor b = read(bias_);
-  return options_.reset_after ? ops::reshape(ops::slice(b, {0, 0}, {1, 3 * units_}), {3 * units_}) : b;
+  if (!options_.use_bias || !options_.reset_after) return RNN::input_bias();
+  return ops::reshape(ops::slice(read(bias_), {0, 0}, {1, 3 * units_}), {3 * units_});
 }
 
-Tensor GRU::project_inputs(const Tensor& x) {
-  return ops::dense(x, read(kernel_), input_bias(), "linear", name());
-}
-
-std::vector<Tensor> GRU::step(const Tensor& x, const Tensor& dropped_h, const std::vector<Tensor>& states) {
-  const Tensor& h = states[0];
+std::vector<Tensor> GRU::step_weights() {
   const Tensor u = read(recurrent_kernel_);
+  if (options_.reset_after)
+    return {u, options_.use_bias ? ops::reshape(ops::slice(read(bias_), {1, 0}, {1, 3 * units_}), {3 * units_})
+                                 : Tensor()};
+  return {ops::slice(u, {0, 0}, {units_, 2 * units_}), ops::slice(u, {0, 2 * units_}, {units_, units_})};
+}
+
+std::vector<Tensor> GRU::step(const Tensor& x, const Tensor& dropped_h, const std::vector<Tensor>& states,
+                              const std::vector<Tensor>& w) {
+  const Tensor& h = states[0];
   Tensor z, r, hh;
   if (options_.reset_after) {
-    Tensor inner = ops::matmul(dropped_h, u);
-    if (options_.use_bias) inner = ops::add(inner, ops::slice(read(bias_), {1, 0}, {1, 3 * units_}));
+    Tensor inner = ops::matmul(dropped_h, w[0]);
+    if (w[1].defined()) inner = ops::add(inner, w[1]);
     z = rec_act_(ops::add(gate(x, 0), gate(inner, 0)));
     r = rec_act_(ops::add(gate(x, 1), gate(inner, 1)));
     hh = act_(ops::add(gate(x, 2), ops::mul(r, gate(inner, 2))));
   } else {
-    const Tensor u_zr = ops::slice(u, {0, 0}, {units_, 2 * units_});
-    const Tensor u_h = ops::slice(u, {0, 2 * units_}, {units_, units_});
-    const Tensor inner = ops::matmul(dropped_h, u_zr);
+    const Tensor inner = ops::matmul(dropped_h, w[0]);
     z = rec_act_(ops::add(gate(x, 0), gate(inner, 0)));
     r = rec_act_(ops::add(gate(x, 1), gate(inner, 1)));
-    hh = act_(ops::add(gate(x, 2), ops::matmul(ops::mul(r, dropped_h), u_h)));
+    hh = act_(ops::add(gate(x, 2), ops::matmul(ops::mul(r, dropped_h), w[1])));
   }
   // h' = z * h + (1 - z) * hh = hh + z * (h - hh)
   return {ops::add(hh, ops::mul(z, ops::sub(h, hh)))};

@@ -10,29 +10,27 @@
 //   GRU gru(32, {.return_sequences = true});
 #pragma once
 
-#include "tensorbox/keras/activations.h"
 #include "tensorbox/keras/layers/rnn.h"
 
 namespace tb::keras::layers {
 
 class GRU : public RNN {
  public:
-  explicit GRU(int64_t units, const RNNOptions& options = {});
+  explicit GRU(int64_t units, const RNNOptions& options = {}) : RNN("GRU", units, 1, 3, options) {}
   static std::shared_ptr<GRU> from_config(const nlohmann::ordered_json& config);
 
  protected:
-  void build_cell(int64_t input_dim) override;
-  Tensor project_inputs(const Tensor& x) override;
-  std::vector<Tensor> step(const Tensor& projected, const Tensor& dropped_h, const std::vector<Tensor>& states) override;
+  Shape bias_shape(int64_t gates) const override;
+  // reset_after: row 0 of the [2, 3 * units] bias.
+  Tensor input_bias() override;
+  // reset_after: {recurrent_kernel, recurrent bias row (or undefined)};
+  // otherwise {recurrent_kernel[:, :2u], recurrent_kernel[:, 2u:]}.
+  std::vector<Tensor> step_weights() override;
+  std::vector<Tensor> step(const Tensor& projected, const Tensor& dropped_h, const std::vector<Tensor>& states,
+                           const std::vector<Tensor>& weights) override;
   nlohmann::ordered_json config_at_end() const override {
     return {{"implementation", implementation()}, {"reset_after", options_.reset_after}};
   }
-
- private:
-  // The bias row for the inputs (reset_after: row 0 of [2, 3 * units]) or the whole bias.
-  Tensor input_bias();
-  activations::Activation act_, rec_act_;
-  Variable kernel_, recurrent_kernel_, bias_;
 };
 
 }  // namespace tb::keras::layers

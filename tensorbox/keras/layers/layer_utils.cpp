@@ -75,4 +75,17 @@ std::vector<int64_t> normalize_axes(const std::vector<int64_t>& axis, const Shap
   return out;
 }
 
+void check_fraction(double value, const char* what, const std::string& layer) {
+  if (!(value >= 0.0 && value <= 1.0))
+    throw ValueError("Layer \"" + layer + "\": `" + what + "` must be a float between 0 and 1, got " +
+                     std::to_string(value));
+}
+
+Tensor reverse_axis(const Tensor& x, int64_t axis) {
+  const int64_t n = x.dim(axis);
+  std::vector<int64_t> idx;
+  for (int64_t t = n - 1; t >= 0; --t) idx.push_back(t);
+  return ops::gather(x, Tensor::from_vector(idx, {n}), axis);
+}
+
 }  // namespace tb::keras::layers

@@ -43,4 +43,9 @@ Tensor to_channels_first(const Tensor& x);
 // exist, be defined and appear once (ValueError naming the layer otherwise).
 std::vector<int64_t> normalize_axes(const std::vector<int64_t>& axis, const Shape& shape, const std::string& layer);
 
+// ValueError naming the layer and argument unless 0 <= value <= 1 (dropout rates).
+void check_fraction(double value, const char* what, const std::string& layer);
+// x in reverse order along `axis` (a gather, so gradients flow back): go_backwards, Bidirectional.
+Tensor reverse_axis(const Tensor& x, int64_t axis);
+
 }  // namespace tb::keras::layers

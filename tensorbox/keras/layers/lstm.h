@@ -8,28 +8,23 @@
 //   LSTM lstm(64, {.return_sequences = true, .dropout = 0.2});
 #pragma once
 
-#include "tensorbox/keras/activations.h"
 #include "tensorbox/keras/layers/rnn.h"
 
 namespace tb::keras::layers {
 
 class LSTM : public RNN {
  public:
-  explicit LSTM(int64_t units, const RNNOptions& options = {});
+  explicit LSTM(int64_t units, const RNNOptions& options = {}) : RNN("LSTM", units, 2, 4, options) {}
   static std::shared_ptr<LSTM> from_config(const nlohmann::ordered_json& config);
 
  protected:
-  void build_cell(int64_t input_dim) override;
-  Tensor project_inputs(const Tensor& x) override;
-  std::vector<Tensor> step(const Tensor& projected, const Tensor& dropped_h, const std::vector<Tensor>& states) override;
+  initializers::Initializer bias_initializer() const override;
+  std::vector<Tensor> step(const Tensor& projected, const Tensor& dropped_h, const std::vector<Tensor>& states,
+                           const std::vector<Tensor>& weights) override;
   nlohmann::ordered_json config_after_initializers() const override {
     return {{"unit_forget_bias", options_.unit_forget_bias}};
   }
   nlohmann::ordered_json config_at_end() const override { return {{"implementation", implementation()}}; }
-
- private:
-  activations::Activation act_, rec_act_;
-  Variable kernel_, recurrent_kernel_, bias_;
 };
 
 }  // namespace tb::keras::layers

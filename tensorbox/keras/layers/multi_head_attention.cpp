@@ -33,8 +33,7 @@ MultiHeadAttention::MultiHeadAttention(int64_t num_heads, int64_t key_dim, const
                      std::to_string(num_heads) + ", " + std::to_string(key_dim) + ", " + std::to_string(value_dim_));
   if (o.output_shape && *o.output_shape <= 0)
     throw ValueError("Layer \"" + name() + "\": output_shape must be positive, got " + std::to_string(*o.output_shape));
-  if (!(o.dropout >= 0 && o.dropout <= 1))
-    throw ValueError("Layer \"" + name() + "\": `dropout` must be between 0 and 1, got " + std::to_string(o.dropout));
+  check_fraction(o.dropout, "dropout", name());
 }
 
 std::vector<Shape> MultiHeadAttention::check_shapes(const std::vector<Shape>& shapes) const {

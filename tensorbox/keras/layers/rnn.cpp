@@ -9,22 +9,7 @@
 
 namespace tb::keras::layers {
 
-namespace {
-void check_rate(double rate, const char* what, const std::string& layer) {
-  if (!(rate >= 0.0 && rate <= 1.0))
-    throw ValueError("Layer \"" + layer + "\": `" + what + "` must be a float between 0 and 1, got " + std::to_string(rate));
-}
-
-// x [time, ...] in reverse time order (a gather, so gradients flow back).
-Tensor reverse_time(const Tensor& x) {
-  std::vector<int64_t> idx;
-  for (int64_t t = x.dim(0) - 1; t >= 0; --t) idx.push_back(t);
-  return ops::gather(x, Tensor::from_vector(idx, {x.dim(0)}), 0);
-}
-
-}  // namespace
-
-RNN::RNN(const std::string& class_name, int64_t units, int num_states, const RNNOptions& o)
+RNN::RNN(const std::string& class_name, int64_t units, int num_states, int gates, const RNNOptions& o)
     : Layer(class_name, base_options(o)),
       units_(units),
       options_(o),
@@ -35,7 +20,10 @@ RNN::RNN(const std::string& class_name, int64_t units, int num_states, const RNN
       recurrent_reg_(regularizers::from_config(o.recurrent_regularizer)),
       bias_reg_(regularizers::from_config(o.bias_regularizer)),
       activity_reg_(regularizers::from_config(o.activity_regularizer)),
+      act_(activations::get(o.activation)),
+      rec_act_(activations::get(o.recurrent_activation)),
       num_states_(num_states),
+      num_gates_(gates),
       cell_name_(backend::unique_object_name(backend::to_snake_case(class_name) + "_cell")) {
   supports_masking_ = true;
   if (units <= 0)
@@ -43,12 +31,10 @@ RNN::RNN(const std::string& class_name, int64_t units, int num_states, const RNN
                      std::to_string(units) + " (layer \"" + name() + "\")");
   if (o.stateful)
     throw UnimplementedError("Layer \"" + name() + "\": stateful recurrent layers are not supported by tensorbox");
-  check_rate(o.dropout, "dropout", name());
-  check_rate(o.recurrent_dropout, "recurrent_dropout", name());
-  options_.activation = activations::serialize(o.activation);
-  activations::validate(options_.activation);
+  check_fraction(o.dropout, "dropout", name());
+  check_fraction(o.recurrent_dropout, "recurrent_dropout", name());
+  options_.activation = activations::serialize(o.activation);  // act_/rec_act_ already checked the names
   options_.recurrent_activation = activations::serialize(o.recurrent_activation);
-  activations::validate(options_.recurrent_activation);
 }
 
 void RNN::check_input(const Shape& s) const {
@@ -61,7 +47,7 @@ void RNN::check_input(const Shape& s) const {
 
 void RNN::build(const Shape& s) {
   check_input(s);
-  build_cell(s[2]);
+  build_cell(s[2], num_gates_);
   built_ = true;
 }
 
@@ -70,12 +56,21 @@ void RNN::build_list(const std::vector<Shape>& shapes) {
   build(shapes[0]);
 }
 
-Variable RNN::add_cell_weight(const std::string& wname, const Shape& shape, const initializers::Initializer& init,
-                              const std::optional<regularizers::Regularizer>& reg) {
-  Variable v = add_weight(cell_name_ + "/" + wname, shape, init);
-  add_weight_regularizer(v, reg);
-  return v;
+void RNN::build_cell(int64_t input_dim, int64_t gates) {
+  auto add = [this](const std::string& wname, const Shape& shape, const initializers::Initializer& init,
+                    const std::optional<regularizers::Regularizer>& reg) {
+    Variable v = add_weight(cell_name_ + "/" + wname, shape, init);
+    add_weight_regularizer(v, reg);
+    return v;
+  };
+  kernel_ = add("kernel", {input_dim, gates * units_}, kernel_init_, kernel_reg_);
+  recurrent_kernel_ = add("recurrent_kernel", {units_, gates * units_}, recurrent_init_, recurrent_reg_);
+  if (options_.use_bias) bias_ = add("bias", bias_shape(gates), bias_initializer(), bias_reg_);
 }
+
+Tensor RNN::input_bias() { return options_.use_bias ? read(bias_) : Tensor(); }
+
+std::vector<Tensor> RNN::step_weights() { return {read(recurrent_kernel_)}; }
 
 Tensor RNN::gate(const Tensor& z, int k) const {
   return ops::slice(z, {0, k * units_}, {z.dim(0), units_});
@@ -130,8 +125,8 @@ std::vector<Tensor> RNN::run(const std::vector<Tensor>& inputs, bool training, c
     if (!options_.time_major) mt = ops::transpose(mt);
   }
   if (options_.go_backwards) {
-    xt = reverse_time(xt);
-    if (mt.defined()) mt = reverse_time(mt);
+    xt = reverse_axis(xt, 0);
+    if (mt.defined()) mt = reverse_axis(mt, 0);
   }
   // Keras draws one dropout mask for the inputs and one for the recurrent state per call.
   if (training && options_.dropout > 0)
@@ -140,7 +135,8 @@ std::vector<Tensor> RNN::run(const std::vector<Tensor>& inputs, bool training, c
   if (training && options_.recurrent_dropout > 0)
     rec_mask = ops::dropout(Tensor::full({batch, units_}, 1.0, compute_dtype()), options_.recurrent_dropout);
 
-  const Tensor proj = project_inputs(ops::reshape(xt, {steps * batch, features}));
+  const Tensor proj = ops::dense(ops::reshape(xt, {steps * batch, features}), read(kernel_), input_bias(), "linear", name());
+  const std::vector<Tensor> weights = step_weights();
   // One unstack (and one stack of the outputs) keeps the gradient linear in the length.
   const std::vector<Tensor> projected = ops::unstack(ops::reshape(proj, {steps, batch, proj.dim(1)}), 0);
   const std::vector<Tensor> step_masks = mt.defined() ? ops::unstack(mt, 0) : std::vector<Tensor>{};
@@ -148,7 +144,7 @@ std::vector<Tensor> RNN::run(const std::vector<Tensor>& inputs, bool training, c
   Tensor last = Tensor::zeros({batch, units_}, compute_dtype());
   for (int64_t t = 0; t < steps; ++t) {
     const Tensor h = rec_mask.defined() ? ops::mul(states[0], rec_mask) : states[0];
-    std::vector<Tensor> next = step(projected[size_t(t)], h, states);
+    std::vector<Tensor> next = step(projected[size_t(t)], h, states, weights);
     Tensor out = next[0];
     if (mt.defined()) {
       const Tensor m = step_masks[size_t(t)].reshape({batch, 1});

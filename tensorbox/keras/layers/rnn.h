@@ -20,6 +20,7 @@
 
 #include <functional>
 
+#include "tensorbox/keras/activations.h"
 #include "tensorbox/keras/config_reader.h"
 #include "tensorbox/keras/layers/layer.h"
 
@@ -60,7 +61,7 @@ RNNOptions read_rnn_options(ConfigReader& r, const nlohmann::ordered_json& confi
 class RNN : public Layer {
  public:
   bool takes_list() const override { return true; }
-  void build(const Shape& input_shape) override;
+  void build(const Shape& input_shape) override;  // checks the input, then build_cell
   void build_list(const std::vector<Shape>& input_shapes) override;
   Tensor call(const Tensor& inputs, bool training) override;
   std::vector<Tensor> call_list(const std::vector<Tensor>& inputs, bool training) override;
@@ -76,20 +77,27 @@ class RNN : public Layer {
   int num_states() const { return num_states_; }
 
  protected:
-  RNN(const std::string& class_name, int64_t units, int num_states, const RNNOptions& options);
+  // `gates`: how many blocks of `units` the kernels have (SimpleRNN 1, GRU 3, LSTM 4).
+  RNN(const std::string& class_name, int64_t units, int num_states, int gates, const RNNOptions& options);
   Tensor call_masked(const Tensor& inputs, bool training, const Tensor& mask) override;
   std::vector<Tensor> call_list_masked(const std::vector<Tensor>& inputs, bool training,
                                        const std::vector<Tensor>& masks) override;
 
-  // The cell: its weights for `input_dim` features, named "<cell>/kernel" etc.
-  virtual void build_cell(int64_t input_dim) = 0;
-  // The input part of every step at once: x [time * batch, features] -> [time * batch, k].
-  virtual Tensor project_inputs(const Tensor& x) = 0;
-  // One step: the projected input of this step [batch, k] and the states (the recurrent
-  // state already multiplied by the recurrent dropout mask in `dropped_h`) -> new states;
-  // the step's output is the new states[0].
-  virtual std::vector<Tensor> step(const Tensor& projected, const Tensor& dropped_h,
-                                   const std::vector<Tensor>& states) = 0;
+  // The cell: its kernel [input_dim, gates * units], recurrent_kernel [units, gates * units]
+  // and bias (bias_shape()), named "<cell>/kernel" etc., with their regularizers.
+  void build_cell(int64_t input_dim, int64_t gates);
+  virtual Shape bias_shape(int64_t gates) const { return Shape({gates * units_}); }
+  virtual initializers::Initializer bias_initializer() const { return bias_init_; }
+  // The bias of the input projection (GRU with reset_after: the input row of its two).
+  virtual Tensor input_bias();
+  // What every step reads, read once per call (cast to the compute dtype, sliced):
+  // by default the recurrent kernel.
+  virtual std::vector<Tensor> step_weights();
+  // One step: the projected input of this step [batch, k] (x @ kernel + input bias), the
+  // states (the recurrent state already multiplied by the recurrent dropout mask in
+  // `dropped_h`) and step_weights() -> new states; the step's output is the new states[0].
+  virtual std::vector<Tensor> step(const Tensor& projected, const Tensor& dropped_h, const std::vector<Tensor>& states,
+                                   const std::vector<Tensor>& weights) = 0;
   // Config keys of one cell kind, where Keras writes them: SimpleRNN has no
   // recurrent_activation; LSTM writes unit_forget_bias after the initializers; LSTM and GRU
   // end with implementation (and GRU with reset_after).
@@ -118,19 +126,18 @@ class RNN : public Layer {
   }
   // The initializer configs of `c` (full dicts) replace the ones made from names.
   void read_initializers(const nlohmann::ordered_json& c);
-  // Adds a cell weight with its regularizer.
-  Variable add_cell_weight(const std::string& name, const Shape& shape, const initializers::Initializer& init,
-                           const std::optional<regularizers::Regularizer>& reg);
 
   int64_t units_;
   RNNOptions options_;
   initializers::Initializer kernel_init_, recurrent_init_, bias_init_;
   std::optional<regularizers::Regularizer> kernel_reg_, recurrent_reg_, bias_reg_, activity_reg_;
+  activations::Activation act_, rec_act_;
+  Variable kernel_, recurrent_kernel_, bias_;
 
  private:
   std::vector<Tensor> run(const std::vector<Tensor>& inputs, bool training, const Tensor& mask);
   void check_input(const Shape& s) const;
-  int num_states_;
+  int num_states_, num_gates_;
   std::string cell_name_;
 };
 

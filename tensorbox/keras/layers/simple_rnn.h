@@ -5,25 +5,19 @@
 //   SimpleRNN rnn(16, {.return_sequences = true});
 #pragma once
 
-#include "tensorbox/keras/activations.h"
 #include "tensorbox/keras/layers/rnn.h"
 
 namespace tb::keras::layers {
 
 class SimpleRNN : public RNN {
  public:
-  explicit SimpleRNN(int64_t units, const RNNOptions& options = {});
+  explicit SimpleRNN(int64_t units, const RNNOptions& options = {}) : RNN("SimpleRNN", units, 1, 1, options) {}
   static std::shared_ptr<SimpleRNN> from_config(const nlohmann::ordered_json& config);
 
  protected:
-  void build_cell(int64_t input_dim) override;
-  Tensor project_inputs(const Tensor& x) override;
-  std::vector<Tensor> step(const Tensor& projected, const Tensor& dropped_h, const std::vector<Tensor>& states) override;
+  std::vector<Tensor> step(const Tensor& projected, const Tensor& dropped_h, const std::vector<Tensor>& states,
+                           const std::vector<Tensor>& weights) override;
   bool uses_recurrent_activation() const override { return false; }
-
- private:
-  activations::Activation act_;
-  Variable kernel_, recurrent_kernel_, bias_;
 };
 
 }  // namespace tb::keras::layers

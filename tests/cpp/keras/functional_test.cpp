@@ -168,6 +168,11 @@ TEST_F(FunctionalTest, Errors) {
   const KerasTensor a = Input({4}), b = Input({4});
   const KerasTensor s = (*make<Add>())({a, b});
   tb::testing::expect_error<ValueError>([&] { Functional({a}, {s}); }, "Graph disconnected");
+  auto d = make<Dense>(2);
+  tb::testing::expect_error<ValueError>([&] { d->symbolic_call({a}, nlohmann::ordered_json::array()); },
+                                        "call kwargs must be a dict");
+  tb::testing::expect_error<ValueError>([&] { d->symbolic_call({a}, {{"attention_mask", {{"input", 3}}}}); },
+                                        "name input 3 of 1");
   tb::testing::expect_error<ValueError>([&] { Functional({a, a}, {s}); }, "contains the same input multiple times");
   auto m = two_tower();
   m->compile({.optimizer = "sgd", .loss = "mse"});

@@ -181,6 +181,9 @@ TEST(RecurrentLayers, BadInputsAreClearErrors) {
   tb::testing::expect_error<ValueError>([&] { TimeDistributed(Dense(2))(random::normal({2, 3})); },
                                         "at least 3 dimensions");
   tb::testing::expect_error<ValueError>([&] { TimeDistributed td{Add()}; }, "wraps a layer with one input");
+  tb::testing::expect_error<ValueError>([&] { initializers::Orthogonal()({4}, DType::float32); },
+                                        "must be at least two-dimensional. Received: shape=(4,)");
+  tb::testing::expect_error<ValueError>([&] { Masking()(Tensor::scalar(1.0)); }, "expected min_ndim=1, found ndim=0");
 }
 
 }  // namespace

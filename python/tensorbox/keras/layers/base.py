@@ -1,5 +1,7 @@
 """tf.keras.layers base: the Layer class over an engine layer, KerasTensor and Input, and the
 argument helpers every layer module shares (the package docstring explains the mechanism)."""
+import functools
+import inspect
 import re
 
 from ... import _C
@@ -66,9 +68,7 @@ class Layer:
         return [_value(o) if isinstance(_value(o), Tensor) else convert_to_tensor(o) for o in outs]
 
     def _call_python(self, inputs, training, **kwargs):
-        import inspect
-        params = inspect.signature(self.call).parameters
-        if "training" in params:
+        if _takes_training(type(self).call):
             kwargs["training"] = bool(training)
         return self.call(inputs, **kwargs)
 
@@ -274,6 +274,13 @@ class Layer:
 
     def __repr__(self):
         return "<keras.layers.%s object '%s'>" % (type(self).__name__, self.name)
+
+
+@functools.lru_cache(maxsize=None)
+def _takes_training(call):
+    """Whether a subclass's `call` (the class's function) takes `training`: looked up once per
+    class, not on every call of the training loop."""
+    return "training" in inspect.signature(call).parameters
 
 
 def _snake_case(name):
