@@ -22,6 +22,8 @@ def main():
         "revision": os.environ.get("TB_IMAGE_REVISION", ""),
         "base": os.environ.get("TB_IMAGE_BASE", ""),
         "base_digest": os.environ.get("TB_IMAGE_BASE_DIGEST", ""),
+        # tolerant (the mirror's newest, may differ from env/os-packages.lock) or release (exactly it)
+        "os_mode": os.environ.get("TB_IMAGE_OS_MODE", ""),
         "os_packages": dict(sorted(row.split("\t", 1) for row in rows)),
         "python": platform.python_version(),
         "python_packages": dict(sorted((d.metadata["Name"], d.version) for d in importlib.metadata.distributions())),

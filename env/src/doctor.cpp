@@ -280,8 +280,9 @@ void print_text(const Report& r) {
   } else {
     std::cout << "Manifest   /etc/tensorbox/manifest.json: image " << m.value("version", "?") << " (revision "
               << m.value("revision", "?").substr(0, 12) << "), base " << m.value("base", "?") << " "
-              << m.value("base_digest", "?") << ", " << m["os_packages"].size() << " OS and "
-              << m["python_packages"].size() << " Python packages (--json lists them)\n";
+              << m.value("base_digest", "?") << ", " << m["os_packages"].size() << " OS packages ("
+              << m.value("os_mode", "?") << " build) and " << m["python_packages"].size()
+              << " Python packages (--json lists them)\n";
   }
   if (r.problems.empty()) {
     std::cout << "\nNo problems found.\n";

@@ -24,6 +24,7 @@ def test_each_broken_rule_is_reported(tmp_path):
     bad.write_text("FROM debian:latest\n"
                    "RUN apt-get install -y curl\n"
                    "RUN pip install requests\n"
+                   "RUN /tmp/os/os-lock install runtime tolerant names lock\n"
                    "FRM typo\n"
                    "ENTRYPOINT tensorbox up\n")
     r = lint(str(bad))
@@ -31,7 +32,8 @@ def test_each_broken_rule_is_reported(tmp_path):
     for expected in ("FROM debian:latest: use ARG BASE", "FROM ...:latest is not pinned",
                      "ARG BASE (or FROM) must come before the first FROM",
                      "apt-get install without --no-install-recommends",
-                     "apt-get install without apt-get update", "apt lists not removed",
+                     "apt-get install without apt-get update", "Containerfile:2: apt lists not removed",
+                     "Containerfile:4: apt lists not removed",
                      "pip install without --require-hashes", "unknown instruction FRM",
                      "must end as an unprivileged USER", "has no HEALTHCHECK", "ENTRYPOINT must be in exec form"):
         assert expected in r.stdout, (expected, r.stdout)
