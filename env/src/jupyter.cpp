@@ -2,6 +2,7 @@
 
 #include <httplib.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 
 #include <fstream>
 #include <nlohmann/json.hpp>
@@ -31,6 +32,26 @@ std::string random_token() {
 }
 
 }  // namespace
+
+std::string jupyter_python_problem(const std::string& python, const ServiceUser& user,
+                                   const std::map<std::string, std::string>& env) {
+  // find_spec locates the packages without importing them: a few ms, not JupyterLab's start-up.
+  static const char* probe =
+      "import importlib.util as u, sys\n"
+      "missing = [m for m in ('jupyterlab', 'ipykernel') if u.find_spec(m) is None]\n"
+      "print(' and '.join(missing)); sys.exit(3 if missing else 0)\n";
+  const Finished f = run_to_end({python, "-c", probe}, env, user, "/");
+  if (f.ok()) return "";
+  std::string out = f.output;
+  while (!out.empty() && (out.back() == '\n' || out.back() == ' ')) out.pop_back();
+  const std::string fix = ". Fix: pass --python (or TENSORBOX_PYTHON) naming the interpreter of an environment with "
+                          "jupyterlab, ipykernel and tensorbox that uid " + std::to_string(user.uid) +
+                          " can run (scripts/env-python makes .venv-env)";
+  if (WIFEXITED(f.status) && WEXITSTATUS(f.status) == 3)
+    return "the Python interpreter " + python + " has no " + out + fix;
+  return "the Python interpreter " + python + " does not run as uid " + std::to_string(user.uid) + " (" + f.how() +
+         (out.empty() ? "" : ": " + out.substr(0, 300)) + ")" + fix;
+}
 
 JupyterAuth jupyter_auth(const std::string& token_file, const std::string& password_file) {
   JupyterAuth a;

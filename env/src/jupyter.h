@@ -31,6 +31,12 @@ ServiceSpec jupyter_service(const std::string& python, const WorkspacePaths& ws,
                             int private_port, const JupyterAuth& auth,
                             const std::map<std::string, std::string>& base_env);
 
+// Why `python` cannot serve JupyterLab for `user` ("" when it can): it does not run as that user
+// (a venv under /root, say) or lacks jupyterlab or ipykernel. A restart cannot fix either, so
+// `tensorbox up` stops at once with this message instead of restarting Jupyter.
+std::string jupyter_python_problem(const std::string& python, const ServiceUser& user,
+                                   const std::map<std::string, std::string>& env);
+
 struct Readiness {
   bool ready = false;
   std::string detail;    // the URL that answered, or why not ready

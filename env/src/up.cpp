@@ -79,8 +79,14 @@ int up(const UpOptions& o) {
                                       std::to_string(::geteuid()));
     }
     const ServiceUser user = resolve_user(who, true);
+    // Failures a restart cannot fix end start-up here (exit 1, with the fix), before any service
+    // starts: an existing workspace is checked before anything is written into it.
+    const auto writable_or_stop = [&user](const std::string& root) {
+      if (const std::string p = writability_problem(root, user); !p.empty()) throw std::runtime_error(p);
+    };
+    if (::access(o.workspace.c_str(), F_OK) == 0) writable_or_stop(o.workspace);
     const WorkspacePaths ws = prepare_workspace(o.workspace, user);
-    if (const std::string p = writability_problem(ws.root, user); !p.empty()) log().warning("workspace", p);
+    writable_or_stop(ws.root);
     const std::string notebooks = o.notebooks.empty() ? default_notebooks_dir() : o.notebooks;
     if (const int n = seed_notebooks(ws, notebooks, user); n > 0)
       log().info("workspace", "first start: copied " + std::to_string(n) + " example notebook(s) into " + ws.root,
@@ -96,6 +102,8 @@ int up(const UpOptions& o) {
     const auto base_env = child_environment(user, python, ws.root);
     run_hooks(o.hooks_dir, nullptr, ws.root, base_env);
     run_hooks(ws.state + "/start.d", &user, ws.root, base_env);
+
+    if (const std::string p = jupyter_python_problem(python, user, base_env); !p.empty()) throw std::runtime_error(p);
 
     Supervisor sup;
     const int jupyter_port = free_loopback_port();

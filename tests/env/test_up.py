@@ -6,6 +6,8 @@ import signal
 import subprocess
 import time
 
+import pytest
+
 from conftest import alive, descendants, http, parse_prometheus, proc_uid
 from kernel import SEED_NOTEBOOK, Kernel, run_notebook
 
@@ -214,12 +216,45 @@ def test_flags_from_environment_variables_and_log_file(up, base):
         assert f.read() == u.log_text()
 
 
-def test_a_service_that_keeps_failing_is_given_up_with_exit_3(up):
-    u = up("--python", "/bin/false")  # "Jupyter" exits at once, every time: 1+2+4+8 s of back-off
-    assert u.wait_exit(timeout=60) == 3
+def test_a_service_that_keeps_failing_is_given_up_with_exit_3(up, base):
+    # A real Jupyter that crashes on every start: the user's own server config exits the process.
+    ws = os.path.join(base, "crashing-config")
+    config = os.path.join(ws, ".tensorbox", "jupyter", "config")
+    os.makedirs(config)
+    with open(os.path.join(config, "jupyter_server_config.py"), "w") as f:
+        f.write("raise SystemExit(7)\n")
+    if os.geteuid() == 0:
+        for d in (ws, os.path.dirname(os.path.dirname(config)), os.path.dirname(config), config):
+            os.chown(d, 1000, 1000)
+    u = up(workspace=ws)  # exits at once, every time: 1+2+4+8 s of back-off
+    assert u.wait_exit(timeout=90) == 3
     text = u.log_text()
-    assert "jupyter exited with code 1" in text and "it failed 5 times in a row, giving up" in text
+    assert "jupyter exited with code 7" in text and "it failed 5 times in a row, giving up" in text
     assert text.count("started jupyter") == 5
+
+
+def test_an_unwritable_workspace_stops_start_up_at_once_with_the_fix(up, base):
+    ws = os.path.join(base, "read-only-ws")
+    os.makedirs(ws)
+    os.chmod(ws, 0o555)  # root's (or ours) and not writable: services run as uid 1000 (or us)
+    u = up(workspace=ws)
+    assert u.wait_exit(timeout=10) == 1
+    msg = u.log()[-1]["msg"]
+    assert "is not writable by uid" in msg and "Fix: `chown -R" in msg, msg
+    assert "started jupyter" not in u.log_text()
+    assert os.listdir(ws) == []  # nothing was written into it
+
+
+@pytest.mark.parametrize("python, message", [
+    ("/usr/bin/python3", "has no jupyterlab and ipykernel"),  # Debian's interpreter, without them
+    ("/bin/false", "does not run as uid"),
+])
+def test_an_interpreter_that_cannot_serve_jupyter_stops_start_up_at_once(up, python, message):
+    u = up("--python", python)
+    assert u.wait_exit(timeout=10) == 1
+    msg = u.log()[-1]["msg"]
+    assert ("the Python interpreter " + python) in msg and message in msg and "Fix: pass --python" in msg, msg
+    assert "started jupyter" not in u.log_text()
 
 
 def test_readiness_follows_a_custom_base_url_from_the_users_jupyter_config(up, base):
