@@ -216,16 +216,23 @@ def test_flags_from_environment_variables_and_log_file(up, base):
         assert f.read() == u.log_text()
 
 
-def test_a_service_that_keeps_failing_is_given_up_with_exit_3(up, base):
-    # A real Jupyter that crashes on every start: the user's own server config exits the process.
-    ws = os.path.join(base, "crashing-config")
+def workspace_with_jupyter_config(base, name, config_text):
+    """A new workspace whose user Jupyter server config (<ws>/.tensorbox/jupyter/config) says
+    config_text, owned by the service user (uid 1000) when we are root."""
+    ws = os.path.join(base, name)
     config = os.path.join(ws, ".tensorbox", "jupyter", "config")
     os.makedirs(config)
     with open(os.path.join(config, "jupyter_server_config.py"), "w") as f:
-        f.write("raise SystemExit(7)\n")
+        f.write(config_text)
     if os.geteuid() == 0:
         for d in (ws, os.path.dirname(os.path.dirname(config)), os.path.dirname(config), config):
             os.chown(d, 1000, 1000)
+    return ws
+
+
+def test_a_service_that_keeps_failing_is_given_up_with_exit_3(up, base):
+    # A real Jupyter that crashes on every start: the user's own server config exits the process.
+    ws = workspace_with_jupyter_config(base, "crashing-config", "raise SystemExit(7)\n")
     u = up(workspace=ws)  # exits at once, every time: 1+2+4+8 s of back-off
     assert u.wait_exit(timeout=90) == 3
     text = u.log_text()
@@ -258,14 +265,7 @@ def test_an_interpreter_that_cannot_serve_jupyter_stops_start_up_at_once(up, pyt
 
 
 def test_readiness_follows_a_custom_base_url_from_the_users_jupyter_config(up, base):
-    ws = os.path.join(base, "base-url")
-    config = os.path.join(ws, ".tensorbox", "jupyter", "config")
-    os.makedirs(config)
-    with open(os.path.join(config, "jupyter_server_config.py"), "w") as f:
-        f.write('c.ServerApp.base_url = "/custom/"\n')
-    if os.geteuid() == 0:
-        for d in (ws, os.path.dirname(os.path.dirname(config)), os.path.dirname(config), config):
-            os.chown(d, 1000, 1000)
+    ws = workspace_with_jupyter_config(base, "base-url", 'c.ServerApp.base_url = "/custom/"\n')
     u = up(workspace=ws)
     u.wait_ready()
     ready = [e for e in u.log() if e["msg"].startswith("JupyterLab is ready")][0]
