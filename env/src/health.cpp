@@ -14,6 +14,7 @@
 #include "gpu.h"
 #include "jupyter.h"
 #include "log.h"
+#include "tensorbox/io/atomic_write.h"
 
 namespace tb::env {
 
@@ -155,12 +156,12 @@ std::string render_metrics(const HealthSources& src) {
 }
 
 void announce_ports(const std::string& runtime_dir, int port, int health_port) {
-  const std::string path = runtime_dir + "/tensorbox-up.json", tmp = path + ".tmp";
-  {
-    std::ofstream out(tmp, std::ios::trunc);
-    out << nlohmann::json{{"pid", ::getpid()}, {"port", port}, {"health_port", health_port}}.dump() << "\n";
+  const std::string path = runtime_dir + "/tensorbox-up.json";
+  try {
+    tb::io::atomic_write(path, nlohmann::json{{"pid", ::getpid()}, {"port", port}, {"health_port", health_port}}.dump() + "\n");
+  } catch (const std::exception& e) {
+    log().warning("supervisor", e.what());
   }
-  if (std::rename(tmp.c_str(), path.c_str()) != 0) log().warning("supervisor", "cannot write " + path);
 }
 
 int announced_health_port(const std::string& workspace) {

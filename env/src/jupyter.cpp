@@ -9,6 +9,8 @@
 #include <random>
 #include <stdexcept>
 
+#include "tensorbox/io/atomic_write.h"
+
 namespace tb::env {
 
 namespace {
@@ -91,16 +93,10 @@ ServiceSpec jupyter_service(const std::string& python, const WorkspacePaths& ws,
   // Jupyter's localhost-only Host check must not reject them.
   cfg["ServerApp"]["allow_remote_access"] = true;
   const std::string path = ws.jupyter_config + "/jupyter_server_config.json";
-  {
-    const std::string tmp = path + ".tmp";
-    std::ofstream out(tmp, std::ios::trunc);
-    ::chmod(tmp.c_str(), 0600);
-    out << cfg.dump(2) << "\n";
-    out.close();
-    if (!out) throw std::runtime_error("cannot write " + tmp);
-    if (user.drop) chown_to(tmp, user, false);
-    if (std::rename(tmp.c_str(), path.c_str()) != 0) throw std::runtime_error("cannot write " + path);
-  }
+  // It holds the token: private to the service user from the first byte.
+  tb::io::atomic_write(path, cfg.dump(2) + "\n", {.mode = 0600, .before_rename = [&](const std::string& tmp) {
+                         if (user.drop) chown_to(tmp, user, false);
+                       }});
   ServiceSpec s;
   s.name = "jupyter";
   s.argv = {python, "-m", "jupyterlab", "--no-browser", "--ServerApp.ip=127.0.0.1",

@@ -8,6 +8,8 @@
 #include <cstdlib>
 #include <nlohmann/json.hpp>
 
+#include "tensorbox/core/errors.h"
+#include "tensorbox/io/atomic_write.h"
 #include "tensorbox/keras/utils/console.h"
 
 namespace tb::keras::callbacks {
@@ -67,16 +69,12 @@ void MetricsPublisher::publish(bool running) {
   j["updated"] = std::chrono::duration<double>(std::chrono::system_clock::now().time_since_epoch()).count();
   samples_at_last_ = samples_;
   last_ = now;
-  const std::string tmp = path_ + ".tmp";
-  const std::string text = j.dump();
-  FILE* f = std::fopen(tmp.c_str(), "w");
-  bool ok = f && std::fwrite(text.data(), 1, text.size(), f) == text.size();
-  if (f) ok = (std::fclose(f) == 0) && ok;
-  if (ok) ok = std::rename(tmp.c_str(), path_.c_str()) == 0;
-  if (!ok) {
-    std::remove(tmp.c_str());
+  try {
+    // Rewritten every second: no fsync (a reader needs atomicity, not durability).
+    io::atomic_write(path_, j.dump(), {.sync = false});
+  } catch (const Error& e) {
     failed_ = true;
-    utils::print_err("MetricsPublisher: cannot write " + path_ + " (TENSORBOX_METRICS_DIR); training metrics are not published\n");
+    utils::print_err(std::string("MetricsPublisher: ") + e.what() + " (TENSORBOX_METRICS_DIR); training metrics are not published\n");
   }
 }
 

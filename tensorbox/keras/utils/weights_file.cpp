@@ -1,47 +1,17 @@
 #include "tensorbox/keras/utils/weights_file.h"
 
-#include <fcntl.h>
-#include <unistd.h>
-
-#include <cerrno>
 #include <cstdio>
-#include <cstring>
 #include <fstream>
 #include <sstream>
 
 #include <nlohmann/json.hpp>
 
+#include "tensorbox/io/atomic_write.h"
+
 namespace tb::keras::utils {
 
 namespace {
 constexpr const char* kMagic = "TBWEIGHTS 1";
-}
-
-void atomic_write(const std::string& path, const std::string& data) {
-  const std::string tmp = path + ".tmp." + std::to_string(::getpid());
-  const int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-  if (fd < 0) throw NotFoundError("cannot write " + path + ": " + std::strerror(errno));
-  size_t done = 0;
-  while (done < data.size()) {
-    const ssize_t n = ::write(fd, data.data() + done, data.size() - done);
-    if (n < 0) {
-      if (errno == EINTR) continue;
-      const std::string err = std::strerror(errno);
-      ::close(fd);
-      ::unlink(tmp.c_str());
-      throw DataLossError("writing " + path + " failed: " + err);
-    }
-    done += size_t(n);
-  }
-  if (::fsync(fd) != 0 || ::close(fd) != 0) {
-    ::unlink(tmp.c_str());
-    throw DataLossError("writing " + path + " failed: " + std::strerror(errno));
-  }
-  if (std::rename(tmp.c_str(), path.c_str()) != 0) {
-    const std::string err = std::strerror(errno);
-    ::unlink(tmp.c_str());
-    throw DataLossError("cannot move the new weights into place at " + path + ": " + err);
-  }
 }
 
 void write_weights_file(const std::string& path, const std::vector<std::pair<std::string, Tensor>>& weights) {
@@ -52,7 +22,7 @@ void write_weights_file(const std::string& path, const std::vector<std::pair<std
                      {"offset", payload.size()}, {"bytes", t.nbytes()}});
     payload.append(static_cast<const char*>(t.raw_data()), t.nbytes());
   }
-  atomic_write(path, std::string(kMagic) + "\n" + index.dump() + "\n" + payload);
+  io::atomic_write(path, std::string(kMagic) + "\n" + index.dump() + "\n" + payload);
 }
 
 std::vector<std::pair<std::string, Tensor>> read_weights_file(const std::string& path) {
