@@ -31,7 +31,7 @@ int main(int argc, char** argv) {
   }
   set_num_threads(threads);
   random::set_seed(1);
-  const auto d = data::mnist::load_data();
+  const auto d = datasets::mnist::load_data();
   Tensor x = ops::cast(d.x_train, DType::float32).reshape({-1, 28, 28, 1}) / 255.0;
   Tensor y = ops::one_hot(d.y_train, 10);
   if (samples < x.dim(0)) {

@@ -43,7 +43,7 @@ int main(int argc, char** argv) {
   set_num_threads(threads);
   random::set_seed(1);
   mixed_precision::set_global_policy(mixed_precision::Policy(policy));
-  const auto d = data::mnist::load_data();
+  const auto d = datasets::mnist::load_data();
   Tensor x = ops::cast(d.x_train, DType::float32).reshape({-1, 784}) / 255.0;
   Tensor y = d.y_train;
   if (samples < x.dim(0)) {

@@ -33,7 +33,7 @@ int main(int argc, char** argv) {
   try {
     if (threads > 0) set_num_threads(threads);
     random::set_seed(uint64_t(seed));
-    const auto d = data::mnist::load_data();
+    const auto d = datasets::mnist::load_data();
     // Scale to [0, 1] and add the channel axis: (60000, 28, 28, 1); one-hot labels.
     const Tensor x_train = ops::cast(d.x_train, DType::float32).reshape({-1, 28, 28, 1}) / 255.0;
     const Tensor x_test = ops::cast(d.x_test, DType::float32).reshape({-1, 28, 28, 1}) / 255.0;

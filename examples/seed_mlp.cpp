@@ -38,7 +38,7 @@ int main(int argc, char** argv) {
     if (threads > 0) set_num_threads(threads);
     random::set_seed(uint64_t(seed));
     mixed_precision::set_global_policy(mixed_precision::Policy(policy));
-    const auto d = data::mnist::load_data();
+    const auto d = datasets::mnist::load_data();
     // Flatten to 784 and scale to [0, 1], as the brief's Python does.
     const Tensor x_train = ops::cast(d.x_train, DType::float32).reshape({-1, 784}) / 255.0;
     const Tensor x_test = ops::cast(d.x_test, DType::float32).reshape({-1, 784}) / 255.0;

@@ -2,7 +2,7 @@
 //
 //   #include "tensorbox/tensorbox.h"
 //   tb::random::set_seed(42);
-//   auto d = tb::data::mnist::load_data();
+//   auto d = tb::keras::datasets::mnist::load_data();
 #pragma once
 
 #include "tensorbox/autodiff/gradient_tape.h"
@@ -10,7 +10,8 @@
 #include "tensorbox/core/random.h"
 #include "tensorbox/core/tensor.h"
 #include "tensorbox/core/threading.h"
-#include "tensorbox/data/mnist.h"
+#include "tensorbox/io/idx.h"
+#include "tensorbox/keras/datasets/mnist.h"
 #include "tensorbox/keras/keras.h"
 #include "tensorbox/ops/array_ops.h"
 #include "tensorbox/ops/math_ops.h"

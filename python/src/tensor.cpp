@@ -81,7 +81,7 @@ void bind_tensor(nb::module_& m) {
     return tb::random::truncated_normal(tb::Shape(std::move(shape)), mean, stddev, tb::dtype_from_name(dt));
   });
   m.def("mnist_load_data", [](const std::string& dir) {
-    auto d = tb::data::mnist::load_data(dir);
+    auto d = tb::keras::datasets::mnist::load_data(dir);
     return nb::make_tuple(d.x_train, d.y_train, d.x_test, d.y_test);
   }, nb::arg("dir") = "");
 }
