@@ -1,7 +1,6 @@
 #include "jupyter.h"
 
 #include <httplib.h>
-#include <sys/stat.h>
 #include <sys/wait.h>
 
 #include <fstream>
