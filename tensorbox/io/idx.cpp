@@ -2,6 +2,7 @@
 
 #include <zlib.h>
 
+#include <algorithm>
 #include <cstring>
 #include <fstream>
 #include <sstream>
@@ -66,11 +67,16 @@ Tensor read_idx(const std::string& path) {
   std::vector<int64_t> dims;
   for (int i = 0; i < rank; ++i) dims.push_back(int64_t(be32(d, 4 + 4 * size_t(i))));
   const Shape shape(dims);
-  const size_t want = size_t(shape.num_elements());
-  if (d.size() - header != want)
-    throw DataLossError(path + ": the header announces shape " + shape.to_string() + " (" + std::to_string(want) +
-                        " bytes of data) but the file holds " + std::to_string(d.size() - header) +
-                        " bytes after the header");
+  const size_t have = d.size() - header;
+  // Four 32-bit dims can overflow 64 bits: such a header announces more than any file holds.
+  size_t want = 1;
+  bool overflow = false;
+  for (int64_t n : dims) overflow |= __builtin_mul_overflow(want, size_t(n), &want);
+  if (std::find(dims.begin(), dims.end(), 0) != dims.end()) want = 0, overflow = false;
+  if (overflow || want != have)
+    throw DataLossError(path + ": the header announces shape " + shape.to_string() + " (" +
+                        (overflow ? "more than 2^64" : std::to_string(want)) +
+                        " bytes of data) but the file holds " + std::to_string(have) + " bytes after the header");
   Tensor t = Tensor::empty(shape, DType::uint8);
   std::memcpy(t.raw_data(), d.data() + header, want);
   return t;

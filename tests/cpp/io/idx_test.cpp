@@ -55,6 +55,9 @@ TEST_F(IdxFiles, RejectsBadFilesNamingThem) {
     }
   };
   expect(write("trunc.idx", header({2, 3}) + "\x01\x02"), "holds 2 bytes");
+  // 2^128 elements: the size must not wrap around to what the file holds.
+  expect(write("huge.idx", header({65536, 65536, 65536, 65536}) + "x"), "more than 2^64");
+  expect(write("big.idx", header({65536, 65536, 65536}) + "x"), "(281474976710656 bytes of data)");
   expect(write("magic.idx", std::string("\x01\x00\x08\x01", 4) + header({1}).substr(4) + "x"), "not an IDX file");
   expect(write("type.idx", header({1}, 0x0d) + "abcd"), "element type");
   expect(write("short.idx", std::string("\x00\x00", 2)), "too short");
