@@ -7,6 +7,7 @@
 
 #include "tensorbox/autodiff/gradient_tape.h"
 #include "tensorbox/autodiff/variable.h"
+#include "tensorbox/core/device.h"
 #include "tensorbox/core/random.h"
 #include "tensorbox/core/tensor.h"
 #include "tensorbox/core/threading.h"

@@ -15,6 +15,7 @@ using json = nlohmann::ordered_json;
 
 void bind_errors(nb::module_& m);
 void bind_tensor(nb::module_& m);
+void bind_device(nb::module_& m);
 void bind_ops(nb::module_& m);
 void bind_autodiff(nb::module_& m);
 void bind_keras(nb::module_& m);

@@ -23,6 +23,7 @@ NB_MODULE(_C, m) {
   m.doc() = "tensorbox engine bindings (use `import tensorbox as tf`)";
   tbpy::bind_errors(m);
   tbpy::bind_tensor(m);
+  tbpy::bind_device(m);
   tbpy::bind_ops(m);
   tbpy::bind_autodiff(m);
   tbpy::bind_keras(m);

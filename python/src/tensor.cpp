@@ -50,9 +50,10 @@ nb::dlpack::dtype dlpack_dtype(tb::DType t) {
   throw tb::InternalError("unknown dtype");
 }
 
-// A NumPy array viewing the tensor's storage; the array owns a handle to the tensor.
+// A NumPy array viewing the tensor's storage (a host copy's, for a tensor in device memory);
+// the array owns a handle to the tensor.
 nb::object numpy_view(const tb::Tensor& t) {
-  auto* keep = new tb::Tensor(t);
+  auto* keep = new tb::Tensor(t.host_memory() ? t : t.to(tb::Device::cpu()));
   nb::capsule owner(keep, [](void* p) noexcept { delete static_cast<tb::Tensor*>(p); });
   std::vector<size_t> shape(t.shape().dims().begin(), t.shape().dims().end());
   nb::ndarray<nb::numpy> arr(keep->raw_data(), shape.size(), shape.data(), owner, nullptr, dlpack_dtype(t.dtype()));
@@ -66,6 +67,7 @@ void bind_tensor(nb::module_& m) {
       .def_prop_ro("_shape", [](const tb::Tensor& t) { return t.shape().dims(); })
       .def_prop_ro("_dtype", [](const tb::Tensor& t) { return std::string(tb::dtype_name(t.dtype())); })
       .def_prop_ro("_id", &tb::Tensor::id)
+      .def_prop_ro("_device", [](const tb::Tensor& t) { return t.device().full_name(); })
       .def("_numpy", &numpy_view);
   m.def("from_buffer", &from_buffer, nb::arg("buffer"), nb::arg("dtype"));
   m.def("set_num_threads", &tb::set_num_threads);

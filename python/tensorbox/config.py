@@ -1,5 +1,6 @@
-"""tf.config: devices and threading. tensorbox runs on the CPU (the CUDA backend comes later),
-so list_physical_devices('GPU') is empty, as in tensorflow-cpu."""
+"""tf.config: devices and threading. The devices are the engine's registered ones (core/device):
+the CPU only until the CUDA backend exists, so list_physical_devices('GPU') is empty, as in
+tensorflow-cpu."""
 import collections
 import os
 import types
@@ -10,13 +11,20 @@ PhysicalDevice = collections.namedtuple("PhysicalDevice", ["name", "device_type"
 LogicalDevice = collections.namedtuple("LogicalDevice", ["name", "device_type"])
 
 
+def _devices(device_type):
+    # TensorFlow matches the type exactly ("cpu" lists nothing) and lists nothing for a type it
+    # does not know.
+    if device_type is not None and device_type not in ("CPU", "GPU"):
+        return []
+    return _C.list_devices(device_type)
+
+
 def list_physical_devices(device_type=None):
-    devices = [PhysicalDevice("/physical_device:CPU:0", "CPU")]
-    return [d for d in devices if device_type is None or d.device_type == str(device_type).upper()]
+    return [PhysicalDevice("/physical_device:" + name, kind) for name, kind in _devices(device_type)]
 
 
 def list_logical_devices(device_type=None):
-    return [LogicalDevice("/device:CPU:0", d.device_type) for d in list_physical_devices(device_type)]
+    return [LogicalDevice("/device:" + name, kind) for name, kind in _devices(device_type)]
 
 
 def get_visible_devices(device_type=None):
@@ -52,4 +60,9 @@ experimental = types.SimpleNamespace(
 
 
 def set_soft_device_placement(enabled):
-    pass
+    """On (the default): a tf.device naming a device that is not present runs on the CPU."""
+    _C.set_soft_device_placement(bool(enabled))
+
+
+def get_soft_device_placement():
+    return _C.get_soft_device_placement()

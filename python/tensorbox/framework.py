@@ -260,7 +260,7 @@ def _install_tensor_methods():
     T.shape = property(lambda self: TensorShape(self._shape))
     T.dtype = property(lambda self: _dt.as_dtype(self._dtype))
     T.ndim = property(lambda self: len(self._shape))
-    T.device = property(lambda self: "/job:localhost/replica:0/task:0/device:CPU:0")
+    T.device = property(lambda self: self._device)
     T.get_shape = lambda self: self.shape
     T.ref = lambda self: _Ref(self)
     T.__repr__ = _tensor_repr
@@ -330,7 +330,7 @@ class Variable:
     dtype = property(lambda self: _dt.as_dtype(self._c.value._dtype))
     trainable = property(lambda self: self._c.trainable)
     ndim = property(lambda self: len(self._c.value._shape))
-    device = property(lambda self: "/job:localhost/replica:0/task:0/device:CPU:0")
+    device = property(lambda self: self._c.value._device)
 
     def value(self):
         return self._c.value

@@ -73,7 +73,7 @@ size_t CachingAllocator::cached_bytes() const {
 
 CachingAllocator::~CachingAllocator() { release_cached(); }
 
-CachingAllocator& allocator() {
+CachingAllocator& cpu_allocator() {
   // Leaked on purpose: tensors in static objects may be freed after main returns.
   static CachingAllocator* a = new CachingAllocator();
   return *a;

@@ -8,12 +8,16 @@
 
 namespace tb {
 
-Storage::Storage(size_t bytes) : data_(allocator().allocate(bytes)), bytes_(bytes) {}
+Storage::Storage(const Device& device, size_t bytes)
+    : data_(nullptr), bytes_(bytes), device_(device), host_memory_(is_host_memory(device)),
+      allocator_(&device_allocator(device)) {
+  data_ = allocator_->allocate(bytes);
+}
 Storage::Storage(void* data, size_t bytes, std::function<void()> release)
     : data_(data), bytes_(bytes), release_(std::move(release)) {}
 Storage::~Storage() {
   if (release_) release_();
-  else allocator().deallocate(data_, bytes_);
+  else if (allocator_) allocator_->deallocate(data_, bytes_);
 }
 
 uint64_t next_tensor_id() {
@@ -21,13 +25,15 @@ uint64_t next_tensor_id() {
   return counter.fetch_add(1, std::memory_order_relaxed);
 }
 
-Tensor Tensor::empty(const Shape& shape, DType dtype) {
+Tensor Tensor::empty(const Shape& shape, DType dtype) { return empty(shape, dtype, current_device()); }
+
+Tensor Tensor::empty(const Shape& shape, DType dtype, const Device& device) {
   for (int64_t d : shape.dims())
     if (d < 0)
       throw InvalidArgumentError("Cannot create a tensor with negative dimension in shape " +
                                  shape.to_string());
   auto impl = std::make_shared<TensorImpl>();
-  impl->storage = std::make_shared<Storage>(size_t(shape.num_elements()) * dtype_size(dtype));
+  impl->storage = std::make_shared<Storage>(device, size_t(shape.num_elements()) * dtype_size(dtype));
   impl->shape = shape;
   impl->dtype = dtype;
   impl->id = next_tensor_id();
@@ -44,21 +50,24 @@ Tensor Tensor::borrow(void* data, const Shape& shape, DType dtype, std::function
   return Tensor(std::move(impl));
 }
 
+// Fills on the host; a tensor for a device without host memory is filled there and copied over.
 Tensor Tensor::zeros(const Shape& shape, DType dtype) {
-  Tensor t = empty(shape, dtype);
+  const Device device = current_device();
+  Tensor t = empty(shape, dtype, is_host_memory(device) ? device : Device::cpu());
   std::memset(t.raw_data(), 0, t.nbytes());
-  return t;
+  return t.to(device);
 }
 
 Tensor Tensor::full(const Shape& shape, double value, DType dtype) {
-  Tensor t = empty(shape, dtype);
+  const Device device = current_device();
+  Tensor t = empty(shape, dtype, is_host_memory(device) ? device : Device::cpu());
   visit_dtype(dtype, [&](auto tag) {
     using T = decltype(tag);
     T* p = static_cast<T*>(t.raw_data());
     const T v = store_c<T>(compute_t<T>(value));
     for (int64_t i = 0, n = t.size(); i < n; ++i) p[i] = v;
   });
-  return t;
+  return t.to(device);
 }
 
 Tensor Tensor::scalar(double value, DType dtype) { return full(Shape{}, value, dtype); }
@@ -72,6 +81,40 @@ const TensorImpl& Tensor::impl() const {
   return *impl_;
 }
 
+void Tensor::throw_not_host() const {
+  throw FailedPreconditionError("a tensor on " + device().name() +
+                                " has no host pointer: copy it to the host with to(CPU:0) (numpy() and "
+                                "item() do) before reading its memory");
+}
+
+namespace {
+
+// Moves nbytes between two storages on any devices (through the host when neither is).
+void copy_bytes(Storage& dst, size_t dst_offset, Storage& src, size_t src_offset, size_t nbytes) {
+  char* d = static_cast<char*>(dst.data()) + dst_offset;
+  const char* s = static_cast<const char*>(src.data()) + src_offset;
+  if (dst.host_memory() && src.host_memory()) {
+    if (d != s && nbytes) std::memmove(d, s, nbytes);
+  } else if (src.host_memory()) {
+    copy_from_host(dst.device(), d, s, nbytes);
+  } else if (dst.host_memory()) {
+    copy_to_host(src.device(), d, s, nbytes);
+  } else {
+    std::vector<char> staging(nbytes);
+    copy_to_host(src.device(), staging.data(), s, nbytes);
+    copy_from_host(dst.device(), d, staging.data(), nbytes);
+  }
+}
+
+}  // namespace
+
+Tensor Tensor::to(const Device& target) const {
+  if (device() == target) return *this;
+  Tensor t = empty(shape(), dtype(), target);
+  copy_bytes(*t.impl().storage, t.impl().offset, *impl().storage, impl().offset, nbytes());
+  return t;
+}
+
 void Tensor::check_type(DType t) const {
   if (t != dtype())
     throw InvalidArgumentError("tensor of dtype " + std::string(dtype_name(dtype())) +
@@ -82,6 +125,7 @@ double Tensor::element(int64_t i) const {
   if (i < 0 || i >= size())
     throw OutOfRangeError("element " + std::to_string(i) + " of a tensor of shape " +
                           shape().to_string());
+  if (!host_memory()) return reshape({-1}).to(Device::cpu()).element(i);
   return visit_dtype(dtype(), [&](auto tag) -> double {
     using T = decltype(tag);
     return double(load_c(static_cast<const T*>(raw_data())[i]));
@@ -127,8 +171,8 @@ Tensor Tensor::reshape(const Shape& new_shape) const {
 }
 
 Tensor Tensor::clone() const {
-  Tensor t = empty(shape(), dtype());
-  std::memcpy(t.raw_data(), raw_data(), nbytes());
+  Tensor t = empty(shape(), dtype(), device());
+  copy_bytes(*t.impl().storage, t.impl().offset, *impl().storage, impl().offset, nbytes());
   return t;
 }
 
@@ -138,7 +182,7 @@ void Tensor::copy_from(const Tensor& src) {
                                " and dtype " + std::string(dtype_name(dtype())) + ", got shape " +
                                src.shape().to_string() + " and dtype " +
                                std::string(dtype_name(src.dtype())));
-  if (src.raw_data() != raw_data()) std::memmove(raw_data(), src.raw_data(), nbytes());
+  copy_bytes(*impl().storage, impl().offset, *src.impl().storage, src.impl().offset, nbytes());
 }
 
 std::string Tensor::to_string(int64_t max_elements) const {
