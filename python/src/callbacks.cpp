@@ -154,6 +154,12 @@ std::vector<k::callbacks::CallbackPtr> with_interrupt_check(std::vector<k::callb
 
 void bind_callbacks(nb::module_& m) {
   nb::class_<Callback>(m, "Callback");
+  // Every fit() from now on publishes its progress into `folder` (for tensorbox up's /metrics).
+  m.def("publish_training_metrics", [](const std::string& folder) {
+    k::callbacks::register_default_callback("tensorbox.metrics", [folder] {
+      return std::make_shared<k::callbacks::MetricsPublisher>(folder);
+    });
+  }, nb::arg("folder"));
   nb::class_<k::callbacks::History, Callback>(m, "History")
       .def_ro("history", &k::callbacks::History::history)
       .def_ro("keys", &k::callbacks::History::keys)

@@ -4,10 +4,12 @@ The namespace mirrors TensorFlow 2.9 for what the engine has. tf.function runs i
 eagerly until the graph compiler exists (same results). Output that Keras prints (progress
 bars, callback messages) goes to sys.stdout, so it shows in Jupyter.
 """
+import os as _os
 import sys as _sys
 
 from . import _C
 from . import dtypes
+from ._device import device
 from .dtypes import DType, as_dtype, bfloat16, bool, double, float16, float32, float64, half, int32, int64, uint8  # noqa: A004
 from .framework import GradientTape, Tensor, TensorShape, Variable, constant, convert_to_tensor, function
 from .ops import (  # noqa: A004
@@ -38,3 +40,8 @@ def _console(stream, text):
 
 # Keras-style output from the engine goes through Python's streams (Jupyter shows those).
 _C.set_console_writer(_console)
+
+# `tensorbox up` sets TENSORBOX_METRICS_DIR for Jupyter and so for every kernel: each fit() then
+# publishes its progress there for the /metrics endpoint (the engine itself reads no variable).
+if _os.environ.get("TENSORBOX_METRICS_DIR"):
+    _C.publish_training_metrics(_os.environ["TENSORBOX_METRICS_DIR"])

@@ -6,9 +6,8 @@
 #include <numeric>
 
 #include "tensorbox/autodiff/gradient_tape.h"
-#include "tensorbox/core/random.h"
 #include "tensorbox/keras/backend.h"
-#include "tensorbox/keras/callbacks/metrics_publisher.h"
+#include "tensorbox/keras/callbacks/default_callbacks.h"
 #include "tensorbox/keras/callbacks/progbar_logger.h"
 #include "tensorbox/keras/optimizers/loss_scale_optimizer.h"
 #include "tensorbox/keras/utils/weights_file.h"
@@ -314,37 +313,19 @@ int64_t batch_size_of(const std::optional<int64_t>& b, const char* what) {
   return bs;
 }
 
-// Rows [begin, end) of each tensor, or the rows listed in perm[begin:end].
-TensorList rows(const TensorList& ts, int64_t begin, int64_t end, const std::vector<int64_t>* perm) {
-  TensorList out;
-  const Tensor idx = perm ? Tensor::from_vector<int64_t>(std::vector<int64_t>(perm->begin() + begin, perm->begin() + end),
-                                                         {end - begin})
-                          : Tensor();
-  for (const Tensor& t : ts) {
-    if (perm) {
-      out.push_back(ops::gather(t, idx, 0));
-      continue;
-    }
-    std::vector<int64_t> b(size_t(t.rank()), 0), s = t.shape().dims();
-    b[0] = begin;
-    s[0] = end - begin;
-    out.push_back(ops::slice(t, b, s));
-  }
-  return out;
-}
-
 }  // namespace
 
-Logs Model::run_test(const TensorList& x, const TensorList& y, int64_t bs, int verbose, callbacks::CallbackList* cbs) {
+Logs Model::run_test(DataAdapter& data, int verbose, callbacks::CallbackList* cbs) {
   reset_metrics();
-  const int64_t n = x[0].dim(0), steps = (n + bs - 1) / bs;
   std::unique_ptr<utils::Progbar> bar;
-  if (verbose) bar = std::make_unique<utils::Progbar>(steps, verbose);
+  if (verbose) bar = std::make_unique<utils::Progbar>(data.steps_per_epoch().value_or(-1), verbose);
   Logs logs;
-  for (int64_t s = 0; s < steps; ++s) {
+  data.begin_epoch();
+  for (int64_t s = 0;; ++s) {
+    std::optional<Batch> batch = data.next();
+    if (!batch) break;
     if (cbs) cbs->each([&](callbacks::Callback& c) { c.on_test_batch_begin(s, logs); });
-    const int64_t b = s * bs, e = std::min(n, b + bs);
-    logs = test_step(rows(x, b, e, nullptr), rows(y, b, e, nullptr));
+    logs = test_step(batch->x, batch->y);
     if (cbs) cbs->each([&](callbacks::Callback& c) { c.on_test_batch_end(s, logs); });
     if (bar) bar->update(s + 1, {logs.begin(), logs.end()});
   }
@@ -371,19 +352,20 @@ std::shared_ptr<callbacks::History> Model::fit(const TensorList& x_in, const Ten
       throw ValueError("Training data contains " + std::to_string(split_at) + " samples and validation data " +
                        std::to_string(n - split_at) + " samples after validation_split=" +
                        std::to_string(o.validation_split) + ", which is not sufficient to split.");
-    x_val = rows(x, split_at, n, nullptr);
-    y_val = rows(y, split_at, n, nullptr);
-    x = rows(x, 0, split_at, nullptr);
-    y = rows(y, 0, split_at, nullptr);
+    x_val = take_rows(x, split_at, n);
+    y_val = take_rows(y, split_at, n);
+    x = take_rows(x, 0, split_at);
+    y = take_rows(y, 0, split_at);
   }
-  const int64_t n = x[0].dim(0), steps = (n + bs - 1) / bs;
+  TensorLikeDataAdapter data(x, y, bs, o.shuffle);
+  const int64_t steps = data.steps_per_epoch().value_or(-1);
   auto history = std::make_shared<callbacks::History>();
   std::vector<callbacks::CallbackPtr> all;
   if (o.verbose) all.push_back(std::make_shared<callbacks::ProgbarLogger>());
   all.insert(all.end(), o.callbacks.begin(), o.callbacks.end());
   all.push_back(history);
-  if (auto publisher = callbacks::MetricsPublisher::from_environment()) all.push_back(publisher);
-  callbacks::CallbackList cbs(all, this, {o.epochs, steps, o.verbose, bs, n});
+  for (callbacks::CallbackPtr& cb : callbacks::make_default_callbacks()) all.push_back(std::move(cb));
+  callbacks::CallbackList cbs(all, this, {o.epochs, steps, o.verbose, data.batch_size(), data.num_samples()});
   stop_training = false;
   Logs logs;
   cbs.each([&](callbacks::Callback& c) { c.on_train_begin(logs); });
@@ -391,20 +373,22 @@ std::shared_ptr<callbacks::History> Model::fit(const TensorList& x_in, const Ten
     reset_metrics();
     Logs epoch_logs;
     cbs.each([&](callbacks::Callback& c) { c.on_epoch_begin(epoch, epoch_logs); });
-    const std::vector<int64_t> perm = o.shuffle ? random::permutation(n) : std::vector<int64_t>();
-    for (int64_t s = 0; s < steps; ++s) {
+    data.begin_epoch();
+    for (int64_t s = 0;; ++s) {
+      // The batch is taken first: the epoch ends where the data does, before any callback.
+      std::optional<Batch> batch = data.next();
+      if (!batch) break;
       Logs batch_logs;
       cbs.each([&](callbacks::Callback& c) { c.on_train_batch_begin(s, batch_logs); });
-      const int64_t b = s * bs, e = std::min(n, b + bs);
-      const std::vector<int64_t>* p = o.shuffle ? &perm : nullptr;
-      logs = train_step(rows(x, b, e, p), rows(y, b, e, p));
+      logs = train_step(batch->x, batch->y);
       batch_logs = logs;
       cbs.each([&](callbacks::Callback& c) { c.on_train_batch_end(s, batch_logs); });
       if (stop_training) break;
     }
     epoch_logs = logs;
     if (!x_val.empty() && (epoch + 1) % std::max(1, o.validation_freq) == 0) {
-      const Logs val = run_test(x_val, y_val, batch_size_of(o.validation_batch_size.value_or(bs), "fit"), 0, nullptr);
+      TensorLikeDataAdapter val_data(x_val, y_val, batch_size_of(o.validation_batch_size.value_or(bs), "fit"), false);
+      const Logs val = run_test(val_data, 0, nullptr);
       for (const auto& [k, v] : val) epoch_logs.set("val_" + k, v);
     }
     cbs.each([&](callbacks::Callback& c) { c.on_epoch_end(epoch, epoch_logs); });
@@ -418,10 +402,11 @@ Logs Model::evaluate(const TensorList& x, const TensorList& y, const EvaluateOpt
   check_compiled("evaluate");
   check_xy(x, y, "evaluate");
   const int64_t bs = batch_size_of(o.batch_size, "evaluate");
-  callbacks::CallbackList cbs(o.callbacks, this, {1, (x[0].dim(0) + bs - 1) / bs, o.verbose});
+  TensorLikeDataAdapter data(x, y, bs, false);
+  callbacks::CallbackList cbs(o.callbacks, this, {1, data.steps_per_epoch().value_or(-1), o.verbose});
   Logs logs;
   cbs.each([&](callbacks::Callback& c) { c.on_test_begin(logs); });
-  logs = run_test(x, y, bs, o.verbose, &cbs);
+  logs = run_test(data, o.verbose, &cbs);
   cbs.each([&](callbacks::Callback& c) { c.on_test_end(logs); });
   return logs;
 }
@@ -439,17 +424,20 @@ TensorList Model::predict_all(const TensorList& x, const PredictOptions& o) {
     throw ValueError("predict: the input is empty (shape " + x[0].shape().to_string() + ")");
   check_x(x, "predict");
   const int64_t bs = batch_size_of(o.batch_size, "predict");
-  const int64_t n = x[0].dim(0), steps = (n + bs - 1) / bs;
+  TensorLikeDataAdapter data(x, {}, bs, false);
+  const int64_t steps = data.steps_per_epoch().value_or(-1);
   std::unique_ptr<utils::Progbar> bar;
   if (o.verbose) bar = std::make_unique<utils::Progbar>(steps, o.verbose);
   callbacks::CallbackList cbs(o.callbacks, this, {1, steps, o.verbose});
   Logs logs;
   cbs.each([&](callbacks::Callback& c) { c.on_predict_begin(logs); });
   std::vector<TensorList> batches;
-  for (int64_t s = 0; s < steps; ++s) {
+  data.begin_epoch();
+  for (int64_t s = 0;; ++s) {
+    std::optional<Batch> batch = data.next();
+    if (!batch) break;
     cbs.each([&](callbacks::Callback& c) { c.on_predict_batch_begin(s, logs); });
-    const int64_t b = s * bs, e = std::min(n, b + bs);
-    batches.push_back(outputs_for(rows(x, b, e, nullptr), false));
+    batches.push_back(outputs_for(batch->x, false));
     cbs.each([&](callbacks::Callback& c) { c.on_predict_batch_end(s, logs); });
     if (bar) bar->update(s + 1, {});
   }

@@ -20,6 +20,7 @@
 #include <vector>
 
 #include "tensorbox/keras/callbacks/callback.h"
+#include "tensorbox/keras/data_adapter.h"
 #include "tensorbox/keras/layers/layer.h"
 #include "tensorbox/keras/losses.h"
 #include "tensorbox/keras/metrics.h"
@@ -29,16 +30,6 @@
 namespace tb::keras {
 
 using callbacks::Logs;
-
-// x, y or predictions: one tensor per model input or output (Keras's lists). A single Tensor
-// converts implicitly, so one-input one-output models read as before.
-class TensorList : public std::vector<Tensor> {
- public:
-  using std::vector<Tensor>::vector;
-  TensorList() = default;
-  TensorList(const Tensor& t) : std::vector<Tensor>{t} {}                   // NOLINT: implicit on purpose
-  TensorList(std::vector<Tensor> v) : std::vector<Tensor>(std::move(v)) {}  // NOLINT
-};
 
 struct CompileOptions {
   Ref<optimizers::Optimizer> optimizer = "rmsprop";
@@ -160,8 +151,7 @@ class Model : public layers::Layer {
                       const std::vector<double>& per_output, int64_t batch);
   Logs metric_logs() const;
   void reset_metrics();
-  Logs run_test(const TensorList& x, const TensorList& y, int64_t batch_size, int verbose,
-                callbacks::CallbackList* cbs);
+  Logs run_test(DataAdapter& data, int verbose, callbacks::CallbackList* cbs);
 
   std::shared_ptr<optimizers::Optimizer> optimizer_;
   std::vector<std::shared_ptr<losses::Loss>> losses_;  // one per output

@@ -4,7 +4,6 @@
 
 #include <algorithm>
 #include <cmath>
-#include <cstdlib>
 #include <nlohmann/json.hpp>
 
 #include "tensorbox/core/errors.h"
@@ -15,12 +14,6 @@ namespace tb::keras::callbacks {
 
 MetricsPublisher::MetricsPublisher(std::string folder) : folder_(std::move(folder)) {
   path_ = folder_ + "/" + std::to_string(::getpid()) + ".json";
-}
-
-std::shared_ptr<MetricsPublisher> MetricsPublisher::from_environment() {
-  const char* dir = std::getenv("TENSORBOX_METRICS_DIR");
-  if (!dir || !*dir) return nullptr;
-  return std::make_shared<MetricsPublisher>(dir);
 }
 
 void MetricsPublisher::on_train_begin(Logs&) {
@@ -73,7 +66,7 @@ void MetricsPublisher::publish(bool running) {
     io::atomic_write(path_, j.dump(), {.sync = false});
   } catch (const Error& e) {
     failed_ = true;
-    utils::print_err(std::string("MetricsPublisher: ") + e.what() + " (TENSORBOX_METRICS_DIR); training metrics are not published\n");
+    utils::print_err(std::string("MetricsPublisher: ") + e.what() + " (folder " + folder_ + "); training metrics are not published\n");
   }
 }
 

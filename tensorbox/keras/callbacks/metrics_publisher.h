@@ -1,9 +1,11 @@
 // MetricsPublisher: makes a running fit() visible to the environment's /metrics endpoint.
 //
 // `tensorbox up` sets TENSORBOX_METRICS_DIR for everything it starts (Jupyter and so every
-// kernel); fit() then adds this callback by itself, as it adds History. It keeps one small JSON
-// file per process, `<dir>/<pid>.json`, replaced atomically (temp file + rename) at most once a
-// second and at every epoch end:
+// kernel); the Python package then registers this callback as a default callback
+// (default_callbacks.h), so that every fit() adds it by itself, as it adds History. The engine
+// reads no environment variable for it. It keeps one small JSON file per process,
+// `<dir>/<pid>.json`, replaced atomically (temp file + rename) at most once a second and at
+// every epoch end:
 //
 //   {"pid": 4242, "epoch": 2, "epochs": 5, "steps": 1290, "samples": 165120,
 //    "samples_per_second": 51230.5, "loss": 0.0712, "running": true, "updated": 1795680000.1}
@@ -24,8 +26,6 @@ namespace tb::keras::callbacks {
 class MetricsPublisher : public Callback {
  public:
   explicit MetricsPublisher(std::string folder);
-  // The publisher for $TENSORBOX_METRICS_DIR, or null when it is unset or empty.
-  static std::shared_ptr<MetricsPublisher> from_environment();
 
   void on_train_begin(Logs& logs) override;
   void on_epoch_begin(int epoch, Logs& logs) override;

@@ -1,7 +1,7 @@
-// fit() publishes its progress for `tensorbox up`'s /metrics when TENSORBOX_METRICS_DIR is set.
+// fit() publishes its progress for `tensorbox up`'s /metrics once a MetricsPublisher is registered
+// as a default callback (the Python package does it when TENSORBOX_METRICS_DIR is set).
 #include <unistd.h>
 
-#include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <nlohmann/json.hpp>
@@ -23,14 +23,20 @@ std::unique_ptr<Sequential> small_model() {
   return m;
 }
 
+void publish_into(const std::string& folder) {
+  callbacks::register_default_callback("test.metrics", [folder] {
+    return std::make_shared<callbacks::MetricsPublisher>(folder);
+  });
+}
+
 struct MetricsDir : ::testing::Test {
   fs::path dir = fs::temp_directory_path() / ("tb-metrics-" + std::to_string(::getpid()));
   void SetUp() override {
     fs::create_directories(dir);
-    ::setenv("TENSORBOX_METRICS_DIR", dir.c_str(), 1);
+    publish_into(dir.string());
   }
   void TearDown() override {
-    ::unsetenv("TENSORBOX_METRICS_DIR");
+    callbacks::unregister_default_callback("test.metrics");
     fs::remove_all(dir);
   }
 };
@@ -56,17 +62,35 @@ TEST_F(MetricsDir, FitWritesStepsSamplesEpochAndLossAtTheEnd) {
 }
 
 TEST_F(MetricsDir, AnUnwritableFolderNeverFailsTraining) {
-  ::setenv("TENSORBOX_METRICS_DIR", "/nonexistent/tensorbox-metrics", 1);
+  publish_into("/nonexistent/tensorbox-metrics");
   auto m = small_model();
   EXPECT_NO_THROW(m->fit(random::uniform({8, 3}), Tensor::zeros({8}, DType::int64), {.batch_size = 4, .epochs = 2, .verbose = 0}));
 }
 
-TEST(MetricsPublisher, OffWithoutTheVariable) {
-  ::unsetenv("TENSORBOX_METRICS_DIR");
-  EXPECT_EQ(callbacks::MetricsPublisher::from_environment(), nullptr);
-  ::setenv("TENSORBOX_METRICS_DIR", "", 1);
-  EXPECT_EQ(callbacks::MetricsPublisher::from_environment(), nullptr);
-  ::unsetenv("TENSORBOX_METRICS_DIR");
+TEST(DefaultCallbacks, FitAddsOneFromEachFactoryAndNoneOnceUnregistered) {
+  struct Count : callbacks::Callback {
+    int* epochs;
+    explicit Count(int* e) : epochs(e) {}
+    void on_epoch_end(int, Logs&) override { ++*epochs; }
+  };
+  int epochs = 0, calls = 0;
+  callbacks::register_default_callback("test.count", [&] {
+    ++calls;
+    return std::make_shared<Count>(&epochs);
+  });
+  callbacks::register_default_callback("test.none", [] { return callbacks::CallbackPtr(); });
+  auto m = small_model();
+  const Tensor x = random::uniform({8, 3});
+  const Tensor y = Tensor::zeros({8}, DType::int64);
+  m->fit(x, y, {.batch_size = 4, .epochs = 2, .verbose = 0});
+  EXPECT_EQ(calls, 1);   // one callback per fit()
+  EXPECT_EQ(epochs, 2);  // and it saw every epoch
+  EXPECT_TRUE(callbacks::unregister_default_callback("test.count"));
+  EXPECT_TRUE(callbacks::unregister_default_callback("test.none"));
+  EXPECT_FALSE(callbacks::unregister_default_callback("test.count"));
+  m->fit(x, y, {.batch_size = 4, .epochs = 2, .verbose = 0});
+  EXPECT_EQ(calls, 1);
+  EXPECT_EQ(epochs, 2);
 }
 
 }  // namespace
