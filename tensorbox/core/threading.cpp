@@ -76,4 +76,12 @@ void set_num_threads(int n) {
 
 int get_num_threads() { return omp_get_max_threads(); }
 
+namespace detail {
+void parallel_chunks(int64_t n, int64_t grain, void (*run)(void*, int64_t, int64_t), void* body) {
+  const int64_t chunks = (n + grain - 1) / grain;
+#pragma omp parallel for schedule(static)
+  for (int64_t c = 0; c < chunks; ++c) run(body, c * grain, std::min(n, (c + 1) * grain));
+}
+}  // namespace detail
+
 }  // namespace tb

@@ -7,11 +7,17 @@
 // pinned one per allowed CPU (unless OMP_PROC_BIND, OMP_PLACES or GOMP_CPU_AFFINITY say
 // otherwise); the calling thread is left free.
 //
+// parallel_for is the one way the engine's own loops go parallel (oneDNN has its own): chunks
+// of one grain size, kParallelGrain elements of unit cost, on that pool.
+//
 //   tb::set_num_threads(2);
 //   int n = tb::get_num_threads();
+//   tb::parallel_for(n, [&](int64_t begin, int64_t end) { for (...) y[i] = x[i] + 1; });
 #pragma once
 
+#include <algorithm>
 #include <cstdint>
+#include <type_traits>
 
 namespace tb {
 
@@ -21,5 +27,25 @@ int get_num_threads();
 void ensure_runtime_initialized();
 // Work below this many elements runs on one thread: waking the pool costs more.
 inline constexpr int64_t kParallelGrain = 32768;
+
+namespace detail {
+void parallel_chunks(int64_t n, int64_t grain, void (*run)(void* body, int64_t begin, int64_t end), void* body);
+}
+
+// Runs body(begin, end) over [0, n) in chunks of kParallelGrain / cost elements on the pool
+// (`cost`: the work of one element relative to a copy, e.g. 4 for a transcendental function),
+// or as one call on this thread when n fits in one chunk. The body must not throw.
+template <class Body>
+void parallel_for(int64_t n, Body&& body, int64_t cost = 1) {
+  ensure_runtime_initialized();  // FTZ/DAZ on this thread too, however small the work
+  const int64_t grain = std::max<int64_t>(1, kParallelGrain / std::max<int64_t>(1, cost));
+  if (n <= grain) {
+    if (n > 0) body(int64_t(0), n);
+    return;
+  }
+  using B = std::remove_reference_t<Body>;
+  detail::parallel_chunks(n, grain, [](void* b, int64_t begin, int64_t end) { (*static_cast<B*>(b))(begin, end); },
+                          const_cast<void*>(static_cast<const void*>(&body)));
+}
 
 }  // namespace tb

@@ -25,20 +25,6 @@ void check(const char* who, const Tensor& var, const Tensor& slot_or_grad, const
                                std::string(dtype_name(var.dtype())));
 }
 
-// Splits [0, n) into chunks run in parallel; each chunk calls f(begin, count).
-template <class F>
-void chunked(int64_t n, F&& f) {
-  ensure_runtime_initialized();
-  const int64_t grain = 65536;
-  if (n <= grain) {
-    f(int64_t(0), n);
-    return;
-  }
-  const int64_t chunks = (n + grain - 1) / grain;
-#pragma omp parallel for schedule(static)
-  for (int64_t c = 0; c < chunks; ++c) f(c * grain, std::min(grain, n - c * grain));
-}
-
 // Applies f(var, slots) elementwise in double: float64 variables and the optimizers without
 // a SIMD kernel. `others` holds at most four tensors (null entries read as 0).
 template <class F>
@@ -79,7 +65,8 @@ void apply_adam(Tensor& var, Tensor& m, Tensor& v, Tensor* vhat, const Tensor& g
     float* ps = v.data<float>();
     float* ph = vhat ? vhat->data<float>() : nullptr;
     const float* pg = grad.data<float>();
-    chunked(var.size(), [&](int64_t b, int64_t n) {
+    parallel_for(var.size(), [&](int64_t b, int64_t e) {
+      const int64_t n = e - b;
       simd::adam_f32(pv + b, pm + b, ps + b, ph ? ph + b : nullptr, pg + b, n, float(alpha),
                       float(h.beta_1), float(h.beta_2), float(h.epsilon), float(lr_wd), float(h.grad_scale));
     });
@@ -107,7 +94,8 @@ void apply_sgd(Tensor& var, Tensor* mom, const Tensor& grad, double lr, double m
     float* pv = var.data<float>();
     float* pm = momentum != 0.0 ? mom->data<float>() : nullptr;
     const float* pg = grad.data<float>();
-    chunked(var.size(), [&](int64_t b, int64_t n) {
+    parallel_for(var.size(), [&](int64_t b, int64_t e) {
+      const int64_t n = e - b;
       simd::sgd_f32(pv + b, pm ? pm + b : nullptr, pg + b, n, float(lr), float(momentum), nesterov);
     });
     return;

@@ -1,8 +1,10 @@
 #include "tensorbox/keras/optimizers/loss_scale_optimizer.h"
 
 #include <algorithm>
+#include <atomic>
 #include <cmath>
 
+#include "tensorbox/core/threading.h"
 #include "tensorbox/kernels/cpu/simd.h"
 #include "tensorbox/ops/math_ops.h"
 
@@ -83,13 +85,10 @@ nlohmann::ordered_json LossScaleOptimizer::get_config() const {
 namespace {
 // Every step checks every gradient: split large ones over the thread pool.
 bool all_finite_f32(const float* x, int64_t n) {
-  constexpr int64_t kChunk = 65536;
-  if (n <= kChunk) return kernels::cpu::simd::all_finite_f32(x, n);
-  const int64_t chunks = (n + kChunk - 1) / kChunk;
-  bool finite = true;
-#pragma omp parallel for reduction(&& : finite) schedule(static)
-  for (int64_t c = 0; c < chunks; ++c)
-    finite = kernels::cpu::simd::all_finite_f32(x + c * kChunk, std::min(kChunk, n - c * kChunk)) && finite;
+  std::atomic<bool> finite{true};
+  parallel_for(n, [&](int64_t b, int64_t e) {
+    if (!kernels::cpu::simd::all_finite_f32(x + b, e - b)) finite.store(false, std::memory_order_relaxed);
+  });
   return finite;
 }
 }  // namespace

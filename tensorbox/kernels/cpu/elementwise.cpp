@@ -1,5 +1,6 @@
 #include "tensorbox/kernels/cpu/elementwise.h"
 
+#include <atomic>
 #include <cmath>
 #include <cstring>
 #include <type_traits>
@@ -130,18 +131,6 @@ void with_compare(BinaryOp op, Loop&& loop) {
   }
 }
 
-// Runs body(begin, end) over [0, n) in parallel chunks when n is large.
-template <class Body>
-void parallel_range(int64_t n, int64_t grain, Body&& body) {
-  if (n <= grain) {
-    body(int64_t(0), n);
-    return;
-  }
-  const int64_t chunks = (n + grain - 1) / grain;
-#pragma omp parallel for schedule(static)
-  for (int64_t c = 0; c < chunks; ++c) body(c * grain, std::min(n, (c + 1) * grain));
-}
-
 Tensor via_float32(const Tensor& x, DType out, auto&& f32_fn) {
   return cast(f32_fn(cast(x, DType::float32)), out);
 }
@@ -178,9 +167,9 @@ Tensor unary(UnaryOp op, const Tensor& x) {
   if (x.dtype() == DType::float32) {
     const float* px = x.data<float>();
     float* py = y.data<float>();
-    bool done = true;
-    parallel_range(n, kParallelGrain, [&](int64_t b, int64_t e) {
-      if (!simd::unary_f32(int(op), px + b, py + b, e - b)) done = false;
+    std::atomic<bool> done{true};
+    parallel_for(n, [&](int64_t b, int64_t e) {
+      if (!simd::unary_f32(int(op), px + b, py + b, e - b)) done.store(false, std::memory_order_relaxed);
     });
     if (done) return y;
   }
@@ -189,7 +178,7 @@ Tensor unary(UnaryOp op, const Tensor& x) {
     using C = compute_t<T>;
     const T* px = static_cast<const T*>(x.raw_data());
     with_unary<C>(op, [&](auto f) {
-      parallel_range(n, kParallelGrain / 4, [&](int64_t b, int64_t e) {
+      parallel_for(n, [&](int64_t b, int64_t e) {
         if (out_dtype == DType::bool_) {
           bool* py = static_cast<bool*>(y.raw_data());
           for (int64_t i = b; i < e; ++i) py[i] = f(load_c(px[i])) != C(0);
@@ -197,7 +186,7 @@ Tensor unary(UnaryOp op, const Tensor& x) {
           T* py = static_cast<T*>(y.raw_data());
           for (int64_t i = b; i < e; ++i) py[i] = store_c<T>(f(load_c(px[i])));
         }
-      });
+      }, /*cost=*/4);  // the scalar path runs the transcendental functions
     });
   });
   return y;
@@ -300,7 +289,7 @@ Tensor cast(const Tensor& x, DType dtype) {
   if ((from == DType::float32 && is_half(dtype)) || (is_half(from) && dtype == DType::float32)) {
     const void* px = x.raw_data();
     void* py = y.raw_data();
-    parallel_range(n, kParallelGrain, [&](int64_t b, int64_t e) {
+    parallel_for(n, [&](int64_t b, int64_t e) {
       if (from == DType::float32) {
         auto* out = static_cast<uint16_t*>(py) + b;
         if (dtype == DType::float16) simd::f32_to_f16(static_cast<const float*>(px) + b, out, e - b);
@@ -319,7 +308,7 @@ Tensor cast(const Tensor& x, DType dtype) {
     visit_dtype(dtype, [&](auto out_tag) {
       using O = decltype(out_tag);
       O* py = static_cast<O*>(y.raw_data());
-      parallel_range(n, kParallelGrain, [&](int64_t b, int64_t e) {
+      parallel_for(n, [&](int64_t b, int64_t e) {
         for (int64_t i = b; i < e; ++i) {
           const auto v = load_c(px[i]);
           if constexpr (std::is_same_v<O, bool>) {
