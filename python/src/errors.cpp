@@ -19,6 +19,8 @@ void bind_errors(nb::module_&) {
       PyErr_SetString(PyExc_ValueError, e.what());
     } catch (const tb::TypeError& e) {
       PyErr_SetString(PyExc_TypeError, e.what());
+    } catch (const tb::LookupError& e) {
+      PyErr_SetString(PyExc_LookupError, e.what());
     } catch (const tb::InvalidArgumentError& e) {
       raise("InvalidArgumentError", e.what());
     } catch (const tb::OutOfRangeError& e) {

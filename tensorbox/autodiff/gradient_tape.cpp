@@ -36,14 +36,10 @@ bool GradientTape::should_record(const std::vector<Tensor>& inputs) {
   return any;
 }
 
-void GradientTape::record(const char* op, const std::vector<Tensor>& inputs,
-                          const std::vector<Tensor>& outputs, ops::BackwardFn backward) {
-  Entry e{op, {}, {}, outputs, std::move(backward)};
-  for (const Tensor& t : inputs) {
-    e.inputs.push_back(t.defined() ? t.id() : 0);
-    e.traced.push_back(t.defined() && watched_.count(t.id()) > 0);
-  }
-  for (const Tensor& t : outputs) watched_.insert(t.id());
+void GradientTape::record(const std::shared_ptr<const Node>& node) {
+  Entry e{node, {}};
+  for (const Tensor& t : node->inputs) e.traced.push_back(t.defined() && watched_.count(t.id()) > 0);
+  for (const Tensor& t : node->outputs) watched_.insert(t.id());
   entries_.push_back(std::move(e));
 }
 
@@ -56,7 +52,10 @@ std::vector<Tensor> GradientTape::gradient(const Tensor& target,
         "jacobians)");
   if (!persistent_) stop_recording();
   used_ = true;
-  ops::PauseRecording pause;  // the backward pass itself is not recorded
+  // The backward pass is not paused: tapes still recording (outer ones, or this one if it is
+  // persistent) record its ops, as TensorFlow's do. Entries it appends to this tape come after
+  // `end` and are not walked now.
+  const size_t end = entries_.size();
 
   std::unordered_map<uint64_t, Tensor> grads;
   if (output_gradient.defined()) {
@@ -69,24 +68,33 @@ std::vector<Tensor> GradientTape::gradient(const Tensor& target,
   } else {
     grads[target.id()] = ops::ones_like(target);
   }
-  for (auto it = entries_.rbegin(); it != entries_.rend(); ++it) {
+  for (size_t k = end; k-- > 0;) {
+    // Copies: recording may grow entries_ while this entry's rule runs.
+    const std::shared_ptr<const Node> node = entries_[k].node;
+    const std::vector<bool> traced = entries_[k].traced;
     bool reached = false;
-    ops::Grads out_grads;
-    for (const Tensor& o : it->outputs) {
+    Grads out_grads;
+    for (const Tensor& o : node->outputs) {
       auto g = grads.find(o.id());
       reached |= g != grads.end();
       out_grads.push_back(g != grads.end() ? g->second : Tensor());
     }
     if (!reached) continue;
+    if (!node->op->grad)
+      throw LookupError(std::string("No gradient defined for operation '") + node->op->name + "' (op type: " +
+                        node->op->name + ")");
     for (size_t i = 0; i < out_grads.size(); ++i)
-      if (!out_grads[i].defined()) out_grads[i] = ops::zeros_like(it->outputs[i]);
-    ops::NeededInputs needed(&it->traced);
-    const ops::Grads in_grads = it->backward(out_grads);
-    for (size_t i = 0; i < it->inputs.size() && i < in_grads.size(); ++i) {
+      if (!out_grads[i].defined()) out_grads[i] = ops::zeros_like(node->outputs[i]);
+    Grads in_grads;
+    {
+      ops::NeededInputs needed(&traced);
+      in_grads = node->op->grad(*node, out_grads);
+    }
+    for (size_t i = 0; i < node->inputs.size() && i < in_grads.size(); ++i) {
       // Only inputs that lead to watched tensors collect gradients (a frozen variable in a
       // product gets none).
-      if (!in_grads[i].defined() || it->inputs[i] == 0 || !it->traced[i]) continue;
-      auto [slot, fresh] = grads.try_emplace(it->inputs[i], in_grads[i]);
+      if (!in_grads[i].defined() || !node->inputs[i].defined() || !traced[i]) continue;
+      auto [slot, fresh] = grads.try_emplace(node->inputs[i].id(), in_grads[i]);
       if (!fresh) slot->second = ops::add(slot->second, in_grads[i]);
     }
   }

@@ -2,13 +2,22 @@
 // reverse-mode differentiation (tf.GradientTape).
 //
 // Recording starts when the tape is made and stops at stop_recording(), at the first
-// gradient() call of a non-persistent tape, or when the tape is destroyed. Trainable
+// gradient() call of a non-persistent tape, or when the tape is destroyed. The tape keeps the
+// nodes of the ops it saw (core/node.h) and computes gradients by applying each op's gradient
+// rule, which is made of ops: a tape that is still recording (an outer tape, or this one if
+// persistent) records that backward pass too, so gradients of gradients work as in TensorFlow. Trainable
 // variables are watched automatically (watch_accessed_variables). Sources the target does
 // not depend on get an undefined Tensor (Python None), as in TensorFlow.
 //
 //   tb::GradientTape tape;
 //   tb::Tensor loss = tb::ops::reduce_mean(tb::ops::square(w.value() * x - y));
 //   auto grads = tape.gradient(loss, {w});   // one Tensor per variable
+//
+//   tb::GradientTape outer;                  // a second derivative
+//   outer.watch(x);
+//   tb::Tensor dy_dx;
+//   { tb::GradientTape inner; inner.watch(x); dy_dx = inner.gradient(f(x), {x})[0]; }
+//   tb::Tensor d2y_dx2 = outer.gradient(dy_dx, {x})[0];
 #pragma once
 
 #include <unordered_map>
@@ -40,16 +49,12 @@ class GradientTape : public ops::Recorder {
                                const Tensor& output_gradient = Tensor());
 
   bool should_record(const std::vector<Tensor>& inputs) override;
-  void record(const char* op, const std::vector<Tensor>& inputs,
-              const std::vector<Tensor>& outputs, ops::BackwardFn backward) override;
+  void record(const std::shared_ptr<const Node>& node) override;
 
  private:
   struct Entry {
-    const char* op;
-    std::vector<uint64_t> inputs;
+    std::shared_ptr<const Node> node;
     std::vector<bool> traced;  // which inputs were watched or derived from watched tensors
-    std::vector<Tensor> outputs;
-    ops::BackwardFn backward;
   };
   bool persistent_;
   bool watch_variables_;

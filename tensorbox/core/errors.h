@@ -33,6 +33,7 @@ TB_DEFINE_ERROR(DataLossError)          // a truncated or corrupt file
 TB_DEFINE_ERROR(InternalError)          // a broken invariant: a bug in tensorbox
 TB_DEFINE_ERROR(ValueError)             // Keras-level argument errors (Python ValueError)
 TB_DEFINE_ERROR(TypeError)              // Keras-level type errors (Python TypeError)
+TB_DEFINE_ERROR(LookupError)            // an op without a gradient on a gradient's path (Python LookupError)
 
 #undef TB_DEFINE_ERROR
 

@@ -13,12 +13,112 @@ namespace k = tb::kernels::cpu;
 
 namespace {
 std::string vec_str(const std::vector<int64_t>& v) { return Shape(v).to_string(); }
+
+using Ints = std::vector<int64_t>;
+
+Grads reshape_rule(const Node& n, const Grads& g) { return {reshape(g[0], n.inputs[0].shape())}; }
+Grads transpose_rule(const Node& n, const Grads& g) {
+  const auto& perm = n.attrs.get<Ints>("perm");
+  Ints inv(perm.size());
+  for (size_t i = 0; i < perm.size(); ++i) inv[size_t(perm[i])] = int64_t(i);
+  return {transpose(g[0], inv)};
+}
+// The gradient of a slice is the gradient padded back to the input's shape, and the reverse.
+Grads slice_rule(const Node& n, const Grads& g) {
+  const auto& begin = n.attrs.get<Ints>("begin");
+  const Shape& in = n.inputs[0].shape();
+  std::vector<std::pair<int64_t, int64_t>> paddings;
+  for (size_t i = 0; i < begin.size(); ++i)
+    paddings.emplace_back(begin[i], in.dims()[i] - begin[i] - g[0].shape().dims()[i]);
+  return {pad(g[0], paddings)};
+}
+Grads pad_rule(const Node& n, const Grads& g) {
+  return {slice(g[0], n.attrs.get<Ints>("begin"), n.inputs[0].shape().dims())};
+}
+Grads gather_rule(const Node& n, const Grads& g) {
+  const int64_t axis = n.attrs.get<int64_t>("axis");
+  return {unsorted_segment_sum(g[0], n.inputs[1], n.inputs[0].shape().dims()[size_t(axis)], axis), Tensor()};
+}
+Grads segment_sum_rule(const Node& n, const Grads& g) {
+  return {gather(g[0], n.inputs[1], n.attrs.get<int64_t>("axis")), Tensor()};
+}
+Grads take_along_axis_rule(const Node& n, const Grads& g) {
+  return {put_along_axis_add(g[0], n.inputs[1], n.attrs.get<int64_t>("axis"), n.inputs[0].shape()), Tensor()};
+}
+Grads put_along_axis_rule(const Node& n, const Grads& g) {
+  return {take_along_axis(g[0], n.inputs[1], n.attrs.get<int64_t>("axis")), Tensor()};
+}
+Grads unpack_rule(const Node& n, const Grads& g) {
+  const int64_t axis = n.attrs.get<int64_t>("axis");
+  Ints one = n.inputs[0].shape().dims();
+  one[size_t(axis)] = 1;
+  std::vector<Tensor> parts;
+  for (const Tensor& gi : g) parts.push_back(reshape(gi, Shape(one)));
+  return {concat(parts, axis)};
+}
+Grads pack_rule(const Node& n, const Grads& g) {
+  const int64_t axis = n.attrs.get<int64_t>("axis");
+  const Shape& s = n.inputs[0].shape();
+  Ints one = s.dims();
+  one.insert(one.begin() + axis, 1);
+  Grads out;
+  Ints begin(one.size(), 0);
+  for (size_t i = 0; i < n.inputs.size(); ++i) {
+    begin[size_t(axis)] = int64_t(i);
+    out.push_back(reshape(slice(g[0], begin, one), s));
+  }
+  return out;
+}
+Grads concat_rule(const Node& n, const Grads& g) {
+  const int64_t axis = n.attrs.get<int64_t>("axis");
+  Grads out;
+  int64_t at = 0;
+  for (const Tensor& x : n.inputs) {
+    Ints begin(size_t(x.rank()), 0);
+    begin[size_t(axis)] = at;
+    out.push_back(slice(g[0], begin, x.shape().dims()));
+    at += x.shape().dims()[size_t(axis)];
+  }
+  return out;
+}
+Grads broadcast_rule(const Node& n, const Grads& g) { return {unbroadcast(g[0], n.inputs[0].shape())}; }
+
+const OpDef kReshape{"Reshape", reshape_rule};
+const OpDef kTranspose{"Transpose", transpose_rule};
+const OpDef kSlice{"Slice", slice_rule};
+const OpDef kPad{"Pad", pad_rule};
+const OpDef kGatherV2{"GatherV2", gather_rule};
+const OpDef kUnsortedSegmentSum{"UnsortedSegmentSum", segment_sum_rule};
+const OpDef kTakeAlongAxis{"TakeAlongAxis", take_along_axis_rule};
+const OpDef kPutAlongAxisAdd{"PutAlongAxisAdd", put_along_axis_rule};
+const OpDef kUnpack{"Unpack", unpack_rule};
+const OpDef kPack{"Pack", pack_rule};
+const OpDef kConcatV2{"ConcatV2", concat_rule};
+const OpDef kBroadcastTo{"BroadcastTo", broadcast_rule};
+TB_REGISTER_OP(kReshape);
+TB_REGISTER_OP(kTranspose);
+TB_REGISTER_OP(kSlice);
+TB_REGISTER_OP(kPad);
+TB_REGISTER_OP(kGatherV2);
+TB_REGISTER_OP(kUnsortedSegmentSum);
+TB_REGISTER_OP(kTakeAlongAxis);
+TB_REGISTER_OP(kPutAlongAxisAdd);
+TB_REGISTER_OP(kUnpack);
+TB_REGISTER_OP(kPack);
+TB_REGISTER_OP(kConcatV2);
+TB_REGISTER_OP(kBroadcastTo);
+
+void check_indices(const char* op, const Tensor& indices) {
+  if (indices.dtype() != DType::int32 && indices.dtype() != DType::int64)
+    throw InvalidArgumentError(std::string(op) + ": indices must be int32 or int64, got " +
+                               std::string(dtype_name(indices.dtype())));
+}
+
 }  // namespace
 
 Tensor reshape(const Tensor& x, const Shape& shape) {
   Tensor y = x.reshape(shape);
-  if (recording())
-    record("Reshape", {x}, {y}, [s = x.shape()](const Grads& g) { return Grads{g[0].reshape(s)}; });
+  if (recording()) record(kReshape, {x}, {y});
   return y;
 }
 
@@ -35,12 +135,7 @@ Tensor transpose(const Tensor& x, std::vector<int64_t> perm) {
                                " is not a permutation of the axes of shape " +
                                x.shape().to_string());
   Tensor y = k::transpose(x, perm);
-  if (recording())
-    record("Transpose", {x}, {y}, [perm](const Grads& g) {
-      std::vector<int64_t> inv(perm.size());
-      for (size_t i = 0; i < perm.size(); ++i) inv[size_t(perm[i])] = int64_t(i);
-      return Grads{k::transpose(g[0], inv)};
-    });
+  if (recording()) record(kTranspose, {x}, {y}, {{"perm", std::move(perm)}});
   return y;
 }
 
@@ -58,10 +153,7 @@ Tensor slice(const Tensor& x, const std::vector<int64_t>& begin, std::vector<int
                                  x.shape().to_string());
   }
   Tensor y = k::slice(x, begin, size);
-  if (recording())
-    record("Slice", {x}, {y}, [s = x.shape(), begin](const Grads& g) {
-      return Grads{k::pad_slice(g[0], s, begin)};
-    });
+  if (recording()) record(kSlice, {x}, {y}, {{"begin", begin}, {"size", std::move(size)}});
   return y;
 }
 
@@ -78,15 +170,12 @@ Tensor pad(const Tensor& x, const std::vector<std::pair<int64_t, int64_t>>& padd
     begin.push_back(paddings[i].first);
   }
   Tensor y = k::pad_slice(x, Shape(full), begin);
-  if (recording())
-    record("Pad", {x}, {y}, [s = x.shape(), begin](const Grads& g) { return Grads{k::slice(g[0], begin, s.dims())}; });
+  if (recording()) record(kPad, {x}, {y}, {{"begin", std::move(begin)}});
   return y;
 }
 
 Tensor gather(const Tensor& params, const Tensor& indices, int64_t axis_in) {
-  if (indices.dtype() != DType::int32 && indices.dtype() != DType::int64)
-    throw InvalidArgumentError("gather: indices must be int32 or int64, got " +
-                               std::string(dtype_name(indices.dtype())));
+  check_indices("gather", indices);
   const int64_t axis = params.shape().normalize_axis(axis_in);
   const int64_t dim = params.shape().dims()[size_t(axis)];
   for (int64_t i = 0; i < indices.size(); ++i) {
@@ -97,17 +186,33 @@ Tensor gather(const Tensor& params, const Tensor& indices, int64_t axis_in) {
                                  ") for params of shape " + params.shape().to_string());
   }
   Tensor y = k::gather(params, indices, axis);
-  if (recording())
-    record("GatherV2", {params, indices}, {y}, [indices, axis, dim](const Grads& g) {
-      return Grads{k::scatter_add(g[0], indices, axis, dim), Tensor()};
-    });
+  if (recording()) record(kGatherV2, {params, indices}, {y}, {{"axis", axis}});
+  return y;
+}
+
+Tensor unsorted_segment_sum(const Tensor& data, const Tensor& segment_ids, int64_t num_segments, int64_t axis) {
+  check_indices("unsorted_segment_sum", segment_ids);
+  const int64_t lead = data.rank() - segment_ids.rank();
+  bool ok = axis >= 0 && num_segments >= 0 && axis <= lead;
+  for (int64_t d = 0; ok && d < segment_ids.rank(); ++d)
+    ok = segment_ids.shape().dims()[size_t(d)] == data.shape().dims()[size_t(axis + d)];
+  if (!ok)
+    throw InvalidArgumentError("unsorted_segment_sum: segment_ids of shape " + segment_ids.shape().to_string() +
+                               " must match data of shape " + data.shape().to_string() + " from axis " +
+                               std::to_string(axis));
+  for (int64_t i = 0; i < segment_ids.size(); ++i) {
+    const int64_t v = k::index_at(segment_ids, i);
+    if (v < 0 || v >= num_segments)
+      throw InvalidArgumentError("unsorted_segment_sum: segment_ids[" + std::to_string(i) + "] = " +
+                                 std::to_string(v) + " is not in [0, " + std::to_string(num_segments) + ")");
+  }
+  Tensor y = k::scatter_add(data, segment_ids, axis, num_segments);
+  if (recording()) record(kUnsortedSegmentSum, {data, segment_ids}, {y}, {{"axis", axis}, {"num_segments", num_segments}});
   return y;
 }
 
 Tensor take_along_axis(const Tensor& x, const Tensor& indices, int64_t axis_in) {
-  if (indices.dtype() != DType::int32 && indices.dtype() != DType::int64)
-    throw InvalidArgumentError("take_along_axis: indices must be int32 or int64, got " +
-                               std::string(dtype_name(indices.dtype())));
+  check_indices("take_along_axis", indices);
   const int64_t axis = x.shape().normalize_axis(axis_in);
   bool ok = indices.rank() == x.rank();
   for (int64_t d = 0; ok && d < x.rank(); ++d)
@@ -124,10 +229,27 @@ Tensor take_along_axis(const Tensor& x, const Tensor& indices, int64_t axis_in) 
                                  " is not in [0, " + std::to_string(dim) + ") for x of shape " + x.shape().to_string());
   }
   Tensor y = k::take_along_axis(x, indices, axis);
-  if (recording())
-    record("TakeAlongAxis", {x, indices}, {y}, [indices, axis, s = x.shape()](const Grads& g) {
-      return Grads{k::put_along_axis_add(g[0], indices, axis, s), Tensor()};
-    });
+  if (recording()) record(kTakeAlongAxis, {x, indices}, {y}, {{"axis", axis}});
+  return y;
+}
+
+Tensor put_along_axis_add(const Tensor& values, const Tensor& indices, int64_t axis, const Shape& shape) {
+  check_indices("put_along_axis_add", indices);
+  bool ok = indices.shape() == values.shape() && shape.rank() == values.rank() && axis >= 0 && axis < shape.rank();
+  for (int64_t d = 0; ok && d < shape.rank(); ++d)
+    ok = d == axis || shape.dims()[size_t(d)] == values.shape().dims()[size_t(d)];
+  if (!ok)
+    throw InvalidArgumentError("put_along_axis_add: values of shape " + values.shape().to_string() + " and indices of shape " +
+                               indices.shape().to_string() + " do not fit shape " + shape.to_string() + " along axis " +
+                               std::to_string(axis));
+  for (int64_t i = 0; i < indices.size(); ++i) {
+    const int64_t v = k::index_at(indices, i);
+    if (v < 0 || v >= shape.dims()[size_t(axis)])
+      throw InvalidArgumentError("put_along_axis_add: indices[" + std::to_string(i) + "] = " + std::to_string(v) +
+                                 " is not in [0, " + std::to_string(shape.dims()[size_t(axis)]) + ")");
+  }
+  Tensor y = k::put_along_axis_add(values, indices, axis, shape);
+  if (recording()) record(kPutAlongAxisAdd, {values, indices}, {y}, {{"axis", axis}});
   return y;
 }
 
@@ -143,12 +265,7 @@ std::vector<Tensor> unstack(const Tensor& x, int64_t axis_in) {
     begin[size_t(axis)] = i;
     ys.push_back(k::slice(x, begin, size).reshape(Shape(out_dims)));
   }
-  if (recording() && n > 0)
-    record("Unpack", {x}, ys, [axis, size](const Grads& g) {
-      std::vector<Tensor> parts;
-      for (const Tensor& gi : g) parts.push_back(gi.reshape(Shape(size)));
-      return Grads{k::concat(parts, axis)};
-    });
+  if (recording() && n > 0) record(kUnpack, {x}, ys, {{"axis", axis}});
   return ys;
 }
 
@@ -169,16 +286,7 @@ Tensor stack(const std::vector<Tensor>& xs, int64_t axis_in) {
   std::vector<Tensor> parts;
   for (const Tensor& x : xs) parts.push_back(x.reshape(Shape(one)));
   Tensor y = k::concat(parts, axis);
-  if (recording())
-    record("Pack", xs, {y}, [axis, one, n = int64_t(xs.size()), s = xs[0].shape()](const Grads& g) {
-      Grads out;
-      std::vector<int64_t> begin(one.size(), 0);
-      for (int64_t i = 0; i < n; ++i) {
-        begin[size_t(axis)] = i;
-        out.push_back(k::slice(g[0], begin, one).reshape(s));
-      }
-      return out;
-    });
+  if (recording()) record(kPack, xs, {y}, {{"axis", axis}});
   return y;
 }
 
@@ -199,21 +307,7 @@ Tensor concat(const std::vector<Tensor>& xs, int64_t axis_in) {
                                  std::to_string(axis));
   }
   Tensor y = k::concat(xs, axis);
-  if (recording()) {
-    std::vector<Shape> shapes;
-    for (const Tensor& t : xs) shapes.push_back(t.shape());
-    record("ConcatV2", xs, {y}, [shapes, axis](const Grads& g) {
-      Grads out;
-      int64_t at = 0;
-      for (const Shape& s : shapes) {
-        std::vector<int64_t> begin(size_t(s.rank()), 0);
-        begin[size_t(axis)] = at;
-        out.push_back(k::slice(g[0], begin, s.dims()));
-        at += s.dims()[size_t(axis)];
-      }
-      return out;
-    });
-  }
+  if (recording()) record(kConcatV2, xs, {y}, {{"axis", axis}});
   return y;
 }
 
@@ -234,8 +328,7 @@ Tensor broadcast_to(const Tensor& x, const Shape& shape) {
                                " to " + shape.to_string());
   Tensor y = k::broadcast_to(x, shape);
   if (y.same_as(x)) return y;
-  if (recording())
-    record("BroadcastTo", {x}, {y}, [s = x.shape()](const Grads& g) { return Grads{unbroadcast(g[0], s)}; });
+  if (recording()) record(kBroadcastTo, {x}, {y}, {{"shape", shape}});
   return y;
 }
 

@@ -24,6 +24,12 @@ Tensor gather(const Tensor& params, const Tensor& indices, int64_t axis = 0);
 // position along `axis` (e.g. each row's label score). indices: int32/int64 of x's rank,
 // equal to x's shape except along `axis`, each in [0, x.shape[axis]).
 Tensor take_along_axis(const Tensor& x, const Tensor& indices, int64_t axis);
+// tf.math.unsorted_segment_sum, generalised to segments along `axis` (0 in TensorFlow): out has
+// data's shape with the segment_ids dims replaced by num_segments; the gradient of gather.
+Tensor unsorted_segment_sum(const Tensor& data, const Tensor& segment_ids, int64_t num_segments, int64_t axis = 0);
+// A tensor of `shape` holding zeros plus each value added at its index along `axis` (the
+// gradient of take_along_axis).
+Tensor put_along_axis_add(const Tensor& values, const Tensor& indices, int64_t axis, const Shape& shape);
 Tensor concat(const std::vector<Tensor>& xs, int64_t axis);
 // tf.unstack: the x.dim(axis) slices along `axis`, that axis removed. One op with many outputs,
 // so the gradient is one stack of the slices' gradients (a loop over time that slices a

@@ -2,9 +2,11 @@
 
 #include "tensorbox/kernels/cpu/conv.h"
 #include "tensorbox/kernels/cpu/pool.h"
-#include "tensorbox/kernels/cpu/reduce.h"
+#include "tensorbox/ops/array_ops.h"
 #include "tensorbox/ops/epilogue.h"
+#include "tensorbox/ops/math_ops.h"
 #include "tensorbox/ops/op.h"
+#include "tensorbox/ops/reduce_ops.h"
 
 namespace tb::ops {
 namespace k = tb::kernels::cpu;
@@ -80,6 +82,63 @@ void check_filters(const Tensor& x, const Tensor& filters, const std::string& wh
                                " does not match filter dtype " + std::string(dtype_name(filters.dtype())));
 }
 
+// Conv2DArgs as node attributes, and back (the gradient rules call the ops again).
+Attrs conv_attrs(const Conv2DArgs& a, Epilogue e) {
+  return {{"strides", std::vector<int64_t>{a.strides[0], a.strides[1]}},
+          {"padding", a.padding},
+          {"dilations", std::vector<int64_t>{a.dilations[0], a.dilations[1]}},
+          {"layer", a.layer},
+          {"epilogue", int64_t(e)}};
+}
+Conv2DArgs conv_args(const Node& n) {
+  const auto& s = n.attrs.get<std::vector<int64_t>>("strides");
+  const auto& d = n.attrs.get<std::vector<int64_t>>("dilations");
+  return {{s[0], s[1]}, n.attrs.get<std::string>("padding"), {d[0], d[1]}, n.attrs.get<std::string>("layer")};
+}
+
+Grads conv2d_rule(const Node& n, const Grads& g) {
+  const Tensor &x = n.inputs[0], &filters = n.inputs[1];
+  const Conv2DArgs args = conv_args(n);
+  const Tensor gz = epilogue_grad(Epilogue(n.attrs.get<int64_t>("epilogue")), g[0], n.outputs[0]);
+  const bool has_bias = n.inputs.size() == 3;
+  const bool want_b = has_bias && input_needs_gradient(2);
+  Grads out{input_needs_gradient(0) ? conv2d_backprop_input(x.shape(), filters, gz, args) : Tensor(), Tensor()};
+  if (has_bias) out.push_back(Tensor());
+  if (input_needs_gradient(1)) {
+    // The filter's and the bias's gradients come from one pass over gz.
+    std::vector<Tensor> dw = conv2d_backprop_filter(x, gz, filters.shape(), args, want_b);
+    out[1] = dw[0];
+    if (want_b) out[2] = dw[1];
+  } else if (want_b) {
+    out[2] = reduce_sum(reshape(gz, {-1, filters.dim(3)}), {0});
+  }
+  return out;
+}
+
+// dx = Conv2DBackpropInput(dy, filters): linear in each input.
+Grads backprop_input_rule(const Node& n, const Grads& g) {
+  const Tensor &dy = n.inputs[0], &filters = n.inputs[1];
+  const Conv2DArgs args = conv_args(n);
+  return {input_needs_gradient(0) ? conv2d(g[0], filters, Tensor(), args) : Tensor(),
+          input_needs_gradient(1) ? conv2d_backprop_filter(g[0], dy, filters.shape(), args, false)[0] : Tensor()};
+}
+
+// (dw[, db]) = Conv2DBackpropFilter(x, dy): dw is linear in x and in dy, db in dy.
+Grads backprop_filter_rule(const Node& n, const Grads& g) {
+  const Tensor &x = n.inputs[0], &dy = n.inputs[1];
+  const Conv2DArgs args = conv_args(n);
+  Tensor ddy = input_needs_gradient(1) ? conv2d(x, g[0], Tensor(), args) : Tensor();
+  if (ddy.defined() && n.outputs.size() == 2) ddy = add(ddy, broadcast_to(g[1], dy.shape()));
+  return {input_needs_gradient(0) ? conv2d_backprop_input(x.shape(), g[0], dy, args) : Tensor(), ddy};
+}
+
+const OpDef kConv2D{"Conv2D", conv2d_rule};
+const OpDef kConv2DBackpropInput{"Conv2DBackpropInput", backprop_input_rule};
+const OpDef kConv2DBackpropFilter{"Conv2DBackpropFilter", backprop_filter_rule};
+TB_REGISTER_OP(kConv2D);
+TB_REGISTER_OP(kConv2DBackpropInput);
+TB_REGISTER_OP(kConv2DBackpropFilter);
+
 }  // namespace
 
 int64_t conv_output_size(int64_t in, int64_t kernel, int64_t stride, int64_t dilation, const std::string& padding) {
@@ -100,52 +159,77 @@ Tensor conv2d(const Tensor& x, const Tensor& filters, const Tensor& bias, const 
   if (recording()) {
     std::vector<Tensor> inputs{x, filters};
     if (bias.defined()) inputs.push_back(bias);
-    record("Conv2D", inputs, {y}, [x, filters, y, e, g, has_bias = bias.defined()](const Grads& gr) {
-      const Tensor gz = epilogue_grad(e, gr[0], y);
-      Grads out{input_needs_gradient(0) ? k::conv2d_backward_data(gz, filters, g) : Tensor(), Tensor()};
-      const bool want_b = has_bias && input_needs_gradient(2);
-      if (input_needs_gradient(1)) {
-        auto [dw, db] = k::conv2d_backward_weights(x, gz, g, want_b);
-        out[1] = dw;
-        if (has_bias) out.push_back(db);
-      } else if (has_bias) {
-        out.push_back(want_b ? k::reduce(k::ReduceOp::sum, gz.reshape({-1, g.O}), {0}, false) : Tensor());
-      }
-      return out;
-    });
+    record(kConv2D, std::move(inputs), {y}, conv_attrs(args, e));
+  }
+  return y;
+}
+
+std::vector<Tensor> conv2d_backprop_filter(const Tensor& x, const Tensor& dy, const Shape& filter_shape,
+                                           const Conv2DArgs& args, bool with_bias) {
+  const std::string& who = args.layer;
+  check_nhwc(x, who);
+  check_nhwc(dy, who);
+  if (filter_shape.rank() != 4)
+    throw InvalidArgumentError(who + ": filter_shape must be 4-dimensional, got " + filter_shape.to_string());
+  const k::ConvGeometry g = conv_geometry(x.shape(), filter_shape, args);
+  if (dy.shape() != Shape{g.N, g.OH, g.OW, g.O} || dy.dtype() != x.dtype())
+    throw InvalidArgumentError(who + ": out_backprop of shape " + dy.shape().to_string() + " does not match the output (" +
+                               Shape{g.N, g.OH, g.OW, g.O}.to_string() + ") of convolving " + x.shape().to_string() +
+                               " with a " + filter_shape.to_string() + " filter");
+  auto [dw, db] = k::conv2d_backward_weights(x, dy, g, with_bias);
+  std::vector<Tensor> out{dw};
+  if (with_bias) out.push_back(db);
+  if (recording()) record(kConv2DBackpropFilter, {x, dy}, out, conv_attrs(args, Epilogue::none));
+  return out;
+}
+
+Tensor conv2d_backprop_input(const Shape& input_shape, const Tensor& filters, const Tensor& dy, const Conv2DArgs& args) {
+  const std::string& who = args.layer;
+  check_nhwc(dy, who);
+  check_filters(dy, filters, who);
+  if (input_shape.rank() != 4 || input_shape[0] != dy.dim(0))
+    throw InvalidArgumentError(who + ": input_sizes " + input_shape.to_string() + " must be [batch, height, width, channels] with " +
+                               std::to_string(dy.dim(0)) + " rows, as out_backprop " + dy.shape().to_string() + " has");
+  if (filters.dim(3) != dy.dim(3))
+    throw InvalidArgumentError(who + ": input depth " + std::to_string(dy.dim(3)) +
+                               " does not match the filter's out_channels " + std::to_string(filters.dim(3)) +
+                               " (filter " + filters.shape().to_string() + ")");
+  // The convolution whose input gradient this is: input_shape -> dy.
+  const k::ConvGeometry g = conv_geometry(input_shape, filters.shape(), args);
+  if (g.OH != dy.dim(1) || g.OW != dy.dim(2))
+    throw InvalidArgumentError(who + ": output size (" + std::to_string(input_shape[1]) + ", " +
+                               std::to_string(input_shape[2]) + ") does not convolve back to the input's (" +
+                               std::to_string(dy.dim(1)) + ", " + std::to_string(dy.dim(2)) + ") with these strides and padding");
+  Tensor y = k::conv2d_backward_data(dy, filters, g);
+  if (recording()) {
+    Attrs attrs = conv_attrs(args, Epilogue::none);
+    attrs.add("input_sizes", input_shape);
+    record(kConv2DBackpropInput, {dy, filters}, {y}, std::move(attrs));
   }
   return y;
 }
 
 Tensor conv2d_transpose(const Tensor& x, const Tensor& filters, std::array<int64_t, 2> output_hw,
                         const Conv2DArgs& args) {
-  const std::string& who = args.layer;
-  check_nhwc(x, who);
-  check_filters(x, filters, who);
-  if (filters.dim(3) != x.dim(3))
-    throw InvalidArgumentError(who + ": input depth " + std::to_string(x.dim(3)) +
-                               " does not match the filter's out_channels " + std::to_string(filters.dim(3)) +
-                               " (filter " + filters.shape().to_string() + ")");
-  // The convolution whose input gradient this is: [N, output_hw, filters[2]] -> x.
-  const k::ConvGeometry g =
-      conv_geometry(Shape{x.dim(0), output_hw[0], output_hw[1], filters.dim(2)}, filters.shape(), args);
-  if (g.OH != x.dim(1) || g.OW != x.dim(2))
-    throw InvalidArgumentError(who + ": output size (" + std::to_string(output_hw[0]) + ", " +
-                               std::to_string(output_hw[1]) + ") does not convolve back to the input's (" +
-                               std::to_string(x.dim(1)) + ", " + std::to_string(x.dim(2)) + ") with these strides and padding");
-  Tensor y = k::conv2d_backward_data(x, filters, g);
-  if (recording())
-    record("Conv2DBackpropInput", {x, filters}, {y}, [x, filters, g](const Grads& gr) {
-      return Grads{input_needs_gradient(0) ? k::conv2d(gr[0], filters, nullptr, Epilogue::none, g) : Tensor(),
-                   input_needs_gradient(1) ? k::conv2d_backward_weights(gr[0], x, g, false).first : Tensor()};
-    });
-  return y;
+  check_nhwc(x, args.layer);
+  check_filters(x, filters, args.layer);
+  return conv2d_backprop_input(Shape{x.dim(0), output_hw[0], output_hw[1], filters.dim(2)}, filters, x, args);
 }
 
 namespace {
 
-Tensor pool(k::PoolKind kind, const Tensor& x, std::array<int64_t, 2> size, std::array<int64_t, 2> strides,
-            const std::string& padding) {
+Attrs pool_attrs(std::array<int64_t, 2> size, std::array<int64_t, 2> strides, const std::string& padding) {
+  return {{"ksize", std::vector<int64_t>{size[0], size[1]}},
+          {"strides", std::vector<int64_t>{strides[0], strides[1]}},
+          {"padding", padding}};
+}
+std::array<int64_t, 2> pair_attr(const Node& n, const char* name) {
+  const auto& v = n.attrs.get<std::vector<int64_t>>(name);
+  return {v[0], v[1]};
+}
+
+k::PoolGeometry pool_geometry(k::PoolKind kind, const Tensor& x, std::array<int64_t, 2> size,
+                              std::array<int64_t, 2> strides, const std::string& padding) {
   const std::string who = kind == k::PoolKind::max ? "MaxPool" : "AvgPool";
   check_nhwc(x, who);
   check_pairs(who, "pool_size", size);
@@ -158,12 +242,53 @@ Tensor pool(k::PoolKind kind, const Tensor& x, std::array<int64_t, 2> size, std:
   const AxisPadding w = pad_axis(g.W, g.KW, g.sw, 1, padding, who);
   g.OH = h.out, g.pt = h.before, g.pb = h.after;
   g.OW = w.out, g.pl = w.before, g.pr = w.after;
+  return g;
+}
+
+// MaxPoolGrad(x, dy) routes dy to each window's maximum, found in the forward's workspace; it
+// has no gradient of its own here (TensorFlow's MaxPoolGradGrad is not implemented).
+const OpDef kMaxPoolGrad{"MaxPoolGrad", nullptr};
+TB_REGISTER_OP(kMaxPoolGrad);
+
+// AvgPoolGrad(dy) spreads dy evenly over each window: linear, its adjoint is AvgPool.
+Grads avg_pool_grad_rule(const Node& n, const Grads& g) {
+  return {Tensor(), avg_pool2d(g[0], pair_attr(n, "ksize"), pair_attr(n, "strides"), n.attrs.get<std::string>("padding"))};
+}
+const OpDef kAvgPoolGrad{"AvgPoolGrad", avg_pool_grad_rule};
+TB_REGISTER_OP(kAvgPoolGrad);
+
+// The pooling gradient ops: dy routed back over the windows of x (max: to each window's maximum,
+// found in the forward's workspace `ws`).
+Tensor pool_grad(k::PoolKind kind, const Tensor& x, const Tensor& dy, const Tensor& ws, std::array<int64_t, 2> size,
+                 std::array<int64_t, 2> strides, const std::string& padding) {
+  const k::PoolGeometry geo = pool_geometry(kind, x, size, strides, padding);
+  Tensor dx = k::pool2d_backward(kind, dy, x, ws, geo);
+  const bool max = kind == k::PoolKind::max;
+  if (recording())
+    record(max ? kMaxPoolGrad : kAvgPoolGrad, {x, dy}, {dx}, pool_attrs(size, strides, padding),
+           max ? std::vector<Tensor>{ws} : std::vector<Tensor>{});
+  return dx;
+}
+
+Grads pool_rule(const Node& n, const Grads& g) {
+  const bool max = n.op->name == std::string_view("MaxPool");
+  return {pool_grad(max ? k::PoolKind::max : k::PoolKind::average, n.inputs[0], g[0], max ? n.saved[0] : Tensor(),
+                    pair_attr(n, "ksize"), pair_attr(n, "strides"), n.attrs.get<std::string>("padding"))};
+}
+
+const OpDef kMaxPool{"MaxPool", pool_rule};
+const OpDef kAvgPool{"AvgPool", pool_rule};
+TB_REGISTER_OP(kMaxPool);
+TB_REGISTER_OP(kAvgPool);
+
+Tensor pool(k::PoolKind kind, const Tensor& x, std::array<int64_t, 2> size, std::array<int64_t, 2> strides,
+            const std::string& padding) {
+  const k::PoolGeometry g = pool_geometry(kind, x, size, strides, padding);
   Tensor ws;
   Tensor y = k::pool2d(kind, x, g, recording() ? &ws : nullptr);
   if (recording())
-    record(kind == k::PoolKind::max ? "MaxPool" : "AvgPool", {x}, {y}, [kind, x, ws, g](const Grads& gr) {
-      return Grads{k::pool2d_backward(kind, gr[0], x, ws, g)};
-    });
+    record(kind == k::PoolKind::max ? kMaxPool : kAvgPool, {x}, {y}, pool_attrs(size, strides, padding),
+           kind == k::PoolKind::max ? std::vector<Tensor>{ws} : std::vector<Tensor>{});
   return y;
 }
 

@@ -9,6 +9,7 @@
 
 #include <array>
 #include <string>
+#include <vector>
 
 #include "tensorbox/core/tensor.h"
 
@@ -32,6 +33,13 @@ Tensor conv2d(const Tensor& x, const Tensor& filters, const Tensor& bias, const 
 // size whose conv2d with these args gives x's height and width.
 Tensor conv2d_transpose(const Tensor& x, const Tensor& filters, std::array<int64_t, 2> output_hw,
                         const Conv2DArgs& args);
+// The gradient of conv2d with respect to its input of `input_shape` (tf.nn.conv2d_backprop_input),
+// from the filters and the output's gradient dy; grouped convolutions included.
+Tensor conv2d_backprop_input(const Shape& input_shape, const Tensor& filters, const Tensor& dy, const Conv2DArgs& args);
+// The gradient of conv2d with respect to its filter (tf.nn.conv2d_backprop_filter), from its
+// input x and the output's gradient dy: {d filter} or, with_bias, {d filter, d bias} from one pass.
+std::vector<Tensor> conv2d_backprop_filter(const Tensor& x, const Tensor& dy, const Shape& filter_shape,
+                                           const Conv2DArgs& args, bool with_bias = false);
 // The output size TensorFlow gives one spatial axis ("valid", "same" or "causal" padding).
 int64_t conv_output_size(int64_t in, int64_t kernel, int64_t stride, int64_t dilation, const std::string& padding);
 

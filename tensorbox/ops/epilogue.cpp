@@ -1,9 +1,8 @@
 #include "tensorbox/ops/epilogue.h"
 
-#include "tensorbox/kernels/cpu/elementwise.h"
+#include "tensorbox/ops/math_ops.h"
 
 namespace tb::ops {
-namespace k = tb::kernels::cpu;
 
 Epilogue epilogue_of(const std::string& act, const std::string& layer) {
   if (act.empty() || act == "linear") return Epilogue::none;
@@ -16,9 +15,9 @@ Epilogue epilogue_of(const std::string& act, const std::string& layer) {
 
 Tensor epilogue_grad(Epilogue e, const Tensor& g, const Tensor& y) {
   switch (e) {
-    case Epilogue::relu: return k::binary(k::BinaryOp::relu_grad, g, y);
-    case Epilogue::sigmoid: return k::binary(k::BinaryOp::sigmoid_grad, g, y);
-    case Epilogue::tanh: return k::binary(k::BinaryOp::tanh_grad, g, y);
+    case Epilogue::relu: return relu_grad(g, y);  // y > 0 exactly where the pre-activation is
+    case Epilogue::sigmoid: return sigmoid_grad(g, y);
+    case Epilogue::tanh: return tanh_grad(g, y);
     case Epilogue::none: break;
   }
   return g;

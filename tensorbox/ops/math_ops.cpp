@@ -3,8 +3,9 @@
 #include <string>
 
 #include "tensorbox/kernels/cpu/elementwise.h"
-#include "tensorbox/kernels/cpu/reduce.h"
+#include "tensorbox/ops/array_ops.h"
 #include "tensorbox/ops/op.h"
+#include "tensorbox/ops/reduce_ops.h"
 
 namespace tb::ops {
 namespace k = tb::kernels::cpu;
@@ -54,19 +55,223 @@ Tensor unary_op(UnaryOp op, const Tensor& x, bool floating_only) {
   return k::unary(op, x);
 }
 
-// Records a unary op whose gradient is backward_op(g, saved) for a saved tensor.
-Tensor unary_with_grad(UnaryOp op, const Tensor& x, BinaryOp backward_op, bool save_output) {
-  Tensor y = unary_op(op, x, true);
+// The activations' gradient ops (TensorFlow's ReluGrad, TanhGrad, ...): g times the derivative,
+// from the op's saved input x or output y. Each is an op with a gradient of its own, so second
+// derivatives of activations work. TensorFlow's order of inputs where TensorFlow has the op:
+// (y, dy) for Tanh/Sigmoid/Sqrt/Rsqrt, (gradients, features) for the others.
+Grads relu_grad_grad(const Node& n, const Grads& g) {  // z = dy * (x > 0)
+  return {relu_grad(g[0], n.inputs[1]), zeros_like(n.inputs[1])};
+}
+Grads tanh_grad_grad(const Node& n, const Grads& g) {  // z = dy * (1 - y^2)
+  const Tensor& y = n.inputs[0];
+  const Tensor& dy = n.inputs[1];
+  return {mul(mul(g[0], dy), mul(scalar_like(-2.0, y), y)), tanh_grad(g[0], y)};
+}
+Grads sigmoid_grad_grad(const Node& n, const Grads& g) {  // z = dy * y * (1 - y)
+  const Tensor& y = n.inputs[0];
+  const Tensor& dy = n.inputs[1];
+  return {mul(mul(g[0], dy), sub(scalar_like(1.0, y), mul(scalar_like(2.0, y), y))), sigmoid_grad(g[0], y)};
+}
+Grads sqrt_grad_grad(const Node& n, const Grads& g) {  // z = 0.5 * dy / y
+  const Tensor& y = n.inputs[0];
+  return {neg(div(mul(g[0], n.outputs[0]), y)), sqrt_grad(g[0], y)};
+}
+Grads rsqrt_grad_grad(const Node& n, const Grads& g) {  // z = -0.5 * dy * y^3
+  const Tensor& y = n.inputs[0];
+  const Tensor& dy = n.inputs[1];
+  return {mul(mul(g[0], dy), mul(scalar_like(-1.5, y), square(y))), rsqrt_grad(g[0], y)};
+}
+Grads elu_grad_grad(const Node& n, const Grads& g) {  // z = x > 0 ? dy : dy * e^x
+  const Tensor& x = n.inputs[1];
+  const Tensor positive = greater(x, zeros_like(x));
+  return {elu_grad(g[0], x), where(positive, zeros_like(x), mul(mul(g[0], n.inputs[0]), exp(x)))};
+}
+Grads selu_grad_grad(const Node& n, const Grads& g) {  // z = dy * scale * (x > 0 ? 1 : alpha e^x)
+  const Tensor& x = n.inputs[1];
+  const Tensor positive = greater(x, zeros_like(x));
+  const Tensor scale_alpha = scalar_like(1.0507009873554804934193349852946 * 1.6732632423543772848170429916717, x);
+  return {selu_grad(g[0], x), where(positive, zeros_like(x), mul(mul(g[0], n.inputs[0]), mul(scale_alpha, exp(x))))};
+}
+Grads softplus_grad_grad(const Node& n, const Grads& g) {  // z = dy * s, s = sigmoid(x)
+  const Tensor& x = n.inputs[1];
+  const Tensor s = sigmoid(x);
+  return {softplus_grad(g[0], x), mul(mul(g[0], n.inputs[0]), mul(s, sub(scalar_like(1.0, s), s)))};
+}
+Grads gelu_grad_grad(const Node& n, const Grads& g) {  // gelu''(x) = pdf(x) * (2 - x^2)
+  const Tensor& x = n.inputs[1];
+  const Tensor x2 = square(x);
+  const Tensor pdf = mul(scalar_like(0.3989422804014327, x), exp(mul(scalar_like(-0.5, x), x2)));
+  return {gelu_grad(g[0], x), mul(mul(g[0], n.inputs[0]), mul(pdf, sub(scalar_like(2.0, x), x2)))};
+}
+Grads swish_grad_grad(const Node& n, const Grads& g) {  // swish''(x) = s(1-s)(2 + x(1-2s))
+  const Tensor& x = n.inputs[1];
+  const Tensor s = sigmoid(x);
+  const Tensor one = scalar_like(1.0, x);
+  const Tensor curve = mul(mul(s, sub(one, s)), add(scalar_like(2.0, x), mul(x, sub(one, mul(scalar_like(2.0, x), s)))));
+  return {swish_grad(g[0], x), mul(mul(g[0], n.inputs[0]), curve)};
+}
+
+const OpDef kReluGrad{"ReluGrad", relu_grad_grad};
+const OpDef kTanhGrad{"TanhGrad", tanh_grad_grad};
+const OpDef kSigmoidGrad{"SigmoidGrad", sigmoid_grad_grad};
+const OpDef kSqrtGrad{"SqrtGrad", sqrt_grad_grad};
+const OpDef kRsqrtGrad{"RsqrtGrad", rsqrt_grad_grad};
+// TensorFlow's EluGrad/SeluGrad take the outputs; these take the features, hence their own names.
+const OpDef kEluGradFeatures{"EluGradFeatures", elu_grad_grad};
+const OpDef kSeluGradFeatures{"SeluGradFeatures", selu_grad_grad};
+const OpDef kSoftplusGrad{"SoftplusGrad", softplus_grad_grad};
+const OpDef kGeluGrad{"GeluGrad", gelu_grad_grad};
+const OpDef kSwishGrad{"SwishGrad", swish_grad_grad};
+TB_REGISTER_OP(kReluGrad);
+TB_REGISTER_OP(kTanhGrad);
+TB_REGISTER_OP(kSigmoidGrad);
+TB_REGISTER_OP(kSqrtGrad);
+TB_REGISTER_OP(kRsqrtGrad);
+TB_REGISTER_OP(kEluGradFeatures);
+TB_REGISTER_OP(kSeluGradFeatures);
+TB_REGISTER_OP(kSoftplusGrad);
+TB_REGISTER_OP(kGeluGrad);
+TB_REGISTER_OP(kSwishGrad);
+
+// dy * f'(saved) through the kernel; recorded so that it can be differentiated again.
+Tensor activation_grad(const OpDef& def, BinaryOp kernel, bool output_first, const Tensor& dy, const Tensor& saved) {
+  Tensor z = k::binary(kernel, dy, saved);
   if (recording()) {
-    const Tensor saved = save_output ? y : x;
-    record(k::unary_name(op), {x}, {y}, [saved, backward_op](const Grads& g) {
-      return Grads{k::binary(backward_op, g[0], saved)};
-    });
+    if (output_first) record(def, {saved, dy}, {z});
+    else record(def, {dy, saved}, {z});
   }
+  return z;
+}
+
+// A unary activation whose gradient is the gradient op `def` of (g, saved input or output).
+Tensor unary_with_grad(UnaryOp op, const OpDef& def, const Tensor& x) {
+  Tensor y = unary_op(op, x, true);
+  if (recording()) record(def, {x}, {y});
+  return y;
+}
+
+#define TB_ACTIVATION(Name, fn, saved_output)                                                \
+  Grads fn##_rule(const Node& n, const Grads& g) {                                           \
+    return {fn##_grad(g[0], (saved_output) ? n.outputs[0] : n.inputs[0])};                   \
+  }                                                                                          \
+  const OpDef k##Name{#Name, fn##_rule};                                                     \
+  TB_REGISTER_OP(k##Name);
+
+TB_ACTIVATION(Sqrt, sqrt, true)
+TB_ACTIVATION(Rsqrt, rsqrt, true)
+TB_ACTIVATION(Tanh, tanh, true)
+TB_ACTIVATION(Sigmoid, sigmoid, true)
+TB_ACTIVATION(Relu, relu, false)
+TB_ACTIVATION(Gelu, gelu, false)
+TB_ACTIVATION(Elu, elu, false)
+TB_ACTIVATION(Selu, selu, false)
+TB_ACTIVATION(Softplus, softplus, false)
+TB_ACTIVATION(Swish, swish, false)
+#undef TB_ACTIVATION
+
+Grads add_rule(const Node& n, const Grads& g) {
+  return {unbroadcast(g[0], n.inputs[0].shape()), unbroadcast(g[0], n.inputs[1].shape())};
+}
+Grads sub_rule(const Node& n, const Grads& g) {
+  return {unbroadcast(g[0], n.inputs[0].shape()), unbroadcast(neg(g[0]), n.inputs[1].shape())};
+}
+Grads mul_rule(const Node& n, const Grads& g) {
+  const Tensor &a = n.inputs[0], &b = n.inputs[1];
+  return {unbroadcast(mul(g[0], b), a.shape()), unbroadcast(mul(g[0], a), b.shape())};
+}
+Grads div_rule(const Node& n, const Grads& g) {
+  const Tensor &a = n.inputs[0], &b = n.inputs[1];
+  return {unbroadcast(div(g[0], b), a.shape()), unbroadcast(neg(div(mul(g[0], n.outputs[0]), b)), b.shape())};
+}
+Grads pow_rule(const Node& n, const Grads& g) {
+  const Tensor &a = n.inputs[0], &b = n.inputs[1];
+  const Tensor one = scalar_like(1.0, b);
+  const Tensor da = mul(g[0], mul(b, pow(a, sub(b, one))));
+  // d/db a^b = a^b log a, taken as 0 where a <= 0 (TensorFlow's convention).
+  const Tensor positive = greater(a, zeros_like(a));
+  const Tensor safe_log = where(positive, log(where(positive, a, ones_like(a))), zeros_like(a));
+  const Tensor db = mul(g[0], mul(n.outputs[0], safe_log));
+  return {unbroadcast(da, a.shape()), unbroadcast(db, b.shape())};
+}
+// The gradient goes to a where the mask holds, to b elsewhere.
+Grads select_between(const Node& n, const Grads& g, const Tensor& mask) {
+  const Tensor z = zeros_like(g[0]);
+  return {unbroadcast(where(mask, g[0], z), n.inputs[0].shape()), unbroadcast(where(mask, z, g[0]), n.inputs[1].shape())};
+}
+Grads maximum_rule(const Node& n, const Grads& g) {
+  return select_between(n, g, greater_equal(n.inputs[0], n.inputs[1]));
+}
+Grads minimum_rule(const Node& n, const Grads& g) {
+  return select_between(n, g, less_equal(n.inputs[0], n.inputs[1]));
+}
+Grads neg_rule(const Node&, const Grads& g) { return {neg(g[0])}; }
+Grads abs_rule(const Node& n, const Grads& g) { return {mul(g[0], sign(n.inputs[0]))}; }
+Grads sign_rule(const Node&, const Grads& g) { return {zeros_like(g[0])}; }
+Grads exp_rule(const Node& n, const Grads& g) { return {mul(g[0], n.outputs[0])}; }
+Grads log_rule(const Node& n, const Grads& g) { return {div(g[0], n.inputs[0])}; }
+Grads square_rule(const Node& n, const Grads& g) {
+  return {mul(g[0], mul(n.inputs[0], scalar_like(2.0, n.inputs[0])))};
+}
+Grads select_rule(const Node& n, const Grads& g) {
+  const Tensor& cond = n.inputs[0];
+  const Tensor z = zeros_like(g[0]);
+  return {Tensor(), unbroadcast(where(cond, g[0], z), n.inputs[1].shape()),
+          unbroadcast(where(cond, z, g[0]), n.inputs[2].shape())};
+}
+Grads cast_rule(const Node& n, const Grads& g) { return {cast(g[0], n.inputs[0].dtype())}; }
+
+const OpDef kAddV2{"AddV2", add_rule};
+const OpDef kSub{"Sub", sub_rule};
+const OpDef kMul{"Mul", mul_rule};
+const OpDef kRealDiv{"RealDiv", div_rule};
+const OpDef kPow{"Pow", pow_rule};
+const OpDef kMaximum{"Maximum", maximum_rule};
+const OpDef kMinimum{"Minimum", minimum_rule};
+const OpDef kNeg{"Neg", neg_rule};
+const OpDef kAbs{"Abs", abs_rule};
+const OpDef kSign{"Sign", sign_rule};
+const OpDef kExp{"Exp", exp_rule};
+const OpDef kLog{"Log", log_rule};
+const OpDef kSquare{"Square", square_rule};
+const OpDef kSelectV2{"SelectV2", select_rule};
+const OpDef kCast{"Cast", cast_rule};
+TB_REGISTER_OP(kAddV2);
+TB_REGISTER_OP(kSub);
+TB_REGISTER_OP(kMul);
+TB_REGISTER_OP(kRealDiv);
+TB_REGISTER_OP(kPow);
+TB_REGISTER_OP(kMaximum);
+TB_REGISTER_OP(kMinimum);
+TB_REGISTER_OP(kNeg);
+TB_REGISTER_OP(kAbs);
+TB_REGISTER_OP(kSign);
+TB_REGISTER_OP(kExp);
+TB_REGISTER_OP(kLog);
+TB_REGISTER_OP(kSquare);
+TB_REGISTER_OP(kSelectV2);
+TB_REGISTER_OP(kCast);
+
+Tensor recorded(const OpDef& def, Tensor y, const Tensor& a, const Tensor& b) {
+  if (recording()) record(def, {a, b}, {y});
+  return y;
+}
+Tensor recorded(const OpDef& def, Tensor y, const Tensor& x) {
+  if (recording()) record(def, {x}, {y});
   return y;
 }
 
 }  // namespace
+
+Tensor relu_grad(const Tensor& g, const Tensor& x) { return activation_grad(kReluGrad, BinaryOp::relu_grad, false, g, x); }
+Tensor tanh_grad(const Tensor& g, const Tensor& y) { return activation_grad(kTanhGrad, BinaryOp::tanh_grad, true, g, y); }
+Tensor sigmoid_grad(const Tensor& g, const Tensor& y) { return activation_grad(kSigmoidGrad, BinaryOp::sigmoid_grad, true, g, y); }
+Tensor sqrt_grad(const Tensor& g, const Tensor& y) { return activation_grad(kSqrtGrad, BinaryOp::sqrt_grad, true, g, y); }
+Tensor rsqrt_grad(const Tensor& g, const Tensor& y) { return activation_grad(kRsqrtGrad, BinaryOp::rsqrt_grad, true, g, y); }
+Tensor elu_grad(const Tensor& g, const Tensor& x) { return activation_grad(kEluGradFeatures, BinaryOp::elu_grad, false, g, x); }
+Tensor selu_grad(const Tensor& g, const Tensor& x) { return activation_grad(kSeluGradFeatures, BinaryOp::selu_grad, false, g, x); }
+Tensor softplus_grad(const Tensor& g, const Tensor& x) { return activation_grad(kSoftplusGrad, BinaryOp::softplus_grad, false, g, x); }
+Tensor gelu_grad(const Tensor& g, const Tensor& x) { return activation_grad(kGeluGrad, BinaryOp::gelu_grad, false, g, x); }
+Tensor swish_grad(const Tensor& g, const Tensor& x) { return activation_grad(kSwishGrad, BinaryOp::swish_grad, false, g, x); }
 
 Tensor unbroadcast(const Tensor& g, const Shape& shape) {
   if (g.shape() == shape) return g;
@@ -75,86 +280,23 @@ Tensor unbroadcast(const Tensor& g, const Shape& shape) {
   for (int64_t i = 0; i < g.rank(); ++i)
     if (i < lead || (shape.dims()[size_t(i - lead)] == 1 && g.shape().dims()[size_t(i)] != 1))
       axes.push_back(i);
-  return k::reduce(k::ReduceOp::sum, g, axes, false).reshape(shape);
+  return reshape(reduce_sum(g, axes, false), shape);
 }
 
-Tensor add(const Tensor& a, const Tensor& b) {
-  Tensor y = binary_op(BinaryOp::add, a, b);
-  if (recording())
-    record("AddV2", {a, b}, {y}, [sa = a.shape(), sb = b.shape()](const Grads& g) {
-      return Grads{unbroadcast(g[0], sa), unbroadcast(g[0], sb)};
-    });
-  return y;
-}
-
-Tensor sub(const Tensor& a, const Tensor& b) {
-  Tensor y = binary_op(BinaryOp::sub, a, b);
-  if (recording())
-    record("Sub", {a, b}, {y}, [sa = a.shape(), sb = b.shape()](const Grads& g) {
-      return Grads{unbroadcast(g[0], sa), unbroadcast(k::unary(UnaryOp::neg, g[0]), sb)};
-    });
-  return y;
-}
-
-Tensor mul(const Tensor& a, const Tensor& b) {
-  Tensor y = binary_op(BinaryOp::mul, a, b);
-  if (recording())
-    record("Mul", {a, b}, {y}, [a, b](const Grads& g) {
-      return Grads{unbroadcast(mul(g[0], b), a.shape()), unbroadcast(mul(g[0], a), b.shape())};
-    });
-  return y;
-}
+Tensor add(const Tensor& a, const Tensor& b) { return recorded(kAddV2, binary_op(BinaryOp::add, a, b), a, b); }
+Tensor sub(const Tensor& a, const Tensor& b) { return recorded(kSub, binary_op(BinaryOp::sub, a, b), a, b); }
+Tensor mul(const Tensor& a, const Tensor& b) { return recorded(kMul, binary_op(BinaryOp::mul, a, b), a, b); }
 
 Tensor div(const Tensor& a, const Tensor& b) {
   if (is_integer(b.dtype()))
     for (int64_t i = 0; i < b.size(); ++i)
       if (b.element(i) == 0) throw InvalidArgumentError("Integer division by zero (RealDiv of " + dt(a.dtype()) + " tensors)");
-  Tensor y = binary_op(BinaryOp::div, a, b);
-  if (recording())
-    record("RealDiv", {a, b}, {y}, [a, b, y](const Grads& g) {
-      return Grads{unbroadcast(div(g[0], b), a.shape()),
-                   unbroadcast(neg(div(mul(g[0], y), b)), b.shape())};
-    });
-  return y;
+  return recorded(kRealDiv, binary_op(BinaryOp::div, a, b), a, b);
 }
 
-Tensor pow(const Tensor& a, const Tensor& b) {
-  Tensor y = binary_op(BinaryOp::pow, a, b);
-  if (recording())
-    record("Pow", {a, b}, {y}, [a, b, y](const Grads& g) {
-      const Tensor one = scalar_like(1.0, b);
-      const Tensor da = mul(g[0], mul(b, pow(a, sub(b, one))));
-      // d/db a^b = a^b log a, taken as 0 where a <= 0 (TensorFlow's convention).
-      const Tensor safe_log = where(greater(a, zeros_like(a)), log(where(greater(a, zeros_like(a)), a, ones_like(a))), zeros_like(a));
-      const Tensor db = mul(g[0], mul(y, safe_log));
-      return Grads{unbroadcast(da, a.shape()), unbroadcast(db, b.shape())};
-    });
-  return y;
-}
-
-Tensor maximum(const Tensor& a, const Tensor& b) {
-  Tensor y = binary_op(BinaryOp::maximum, a, b);
-  if (recording())
-    record("Maximum", {a, b}, {y}, [a, b](const Grads& g) {
-      const Tensor mask = k::binary(BinaryOp::greater_equal, a, b);
-      const Tensor z = zeros_like(g[0]);
-      return Grads{unbroadcast(k::where(mask, g[0], z), a.shape()),
-                   unbroadcast(k::where(mask, z, g[0]), b.shape())};
-    });
-  return y;
-}
-
-Tensor minimum(const Tensor& a, const Tensor& b) {
-  Tensor y = binary_op(BinaryOp::minimum, a, b);
-  if (recording())
-    record("Minimum", {a, b}, {y}, [a, b](const Grads& g) {
-      const Tensor mask = k::binary(BinaryOp::less_equal, a, b);
-      const Tensor z = zeros_like(g[0]);
-      return Grads{unbroadcast(k::where(mask, g[0], z), a.shape()),
-                   unbroadcast(k::where(mask, z, g[0]), b.shape())};
-    });
-  return y;
-}
+Tensor pow(const Tensor& a, const Tensor& b) { return recorded(kPow, binary_op(BinaryOp::pow, a, b), a, b); }
+Tensor maximum(const Tensor& a, const Tensor& b) { return recorded(kMaximum, binary_op(BinaryOp::maximum, a, b), a, b); }
+Tensor minimum(const Tensor& a, const Tensor& b) { return recorded(kMinimum, binary_op(BinaryOp::minimum, a, b), a, b); }
 
 Tensor equal(const Tensor& a, const Tensor& b) { return binary_op(BinaryOp::equal, a, b); }
 Tensor not_equal(const Tensor& a, const Tensor& b) { return binary_op(BinaryOp::not_equal, a, b); }
@@ -170,81 +312,36 @@ Tensor logical_not(const Tensor& x) {
   return k::unary(UnaryOp::logical_not, x);
 }
 
-Tensor neg(const Tensor& x) {
-  Tensor y = unary_op(UnaryOp::neg, x, false);
-  if (recording())
-    record("Neg", {x}, {y}, [](const Grads& g) { return Grads{k::unary(UnaryOp::neg, g[0])}; });
-  return y;
-}
-
-Tensor abs(const Tensor& x) {
-  Tensor y = unary_op(UnaryOp::abs, x, false);
-  if (recording())
-    record("Abs", {x}, {y}, [x](const Grads& g) {
-      return Grads{k::binary(BinaryOp::mul, g[0], k::unary(UnaryOp::sign, x))};
-    });
-  return y;
-}
-
-Tensor sign(const Tensor& x) {
-  Tensor y = unary_op(UnaryOp::sign, x, false);
-  if (recording())
-    record("Sign", {x}, {y}, [](const Grads& g) { return Grads{zeros_like(g[0])}; });
-  return y;
-}
-
-Tensor exp(const Tensor& x) {
-  Tensor y = unary_op(UnaryOp::exp, x, true);
-  if (recording())
-    record("Exp", {x}, {y}, [y](const Grads& g) { return Grads{mul(g[0], y)}; });
-  return y;
-}
-
-Tensor log(const Tensor& x) {
-  Tensor y = unary_op(UnaryOp::log, x, true);
-  if (recording()) record("Log", {x}, {y}, [x](const Grads& g) { return Grads{div(g[0], x)}; });
-  return y;
-}
-
-Tensor square(const Tensor& x) {
-  Tensor y = unary_op(UnaryOp::square, x, false);
-  if (recording())
-    record("Square", {x}, {y}, [x](const Grads& g) {
-      return Grads{mul(g[0], mul(x, scalar_like(2.0, x)))};
-    });
-  return y;
-}
-
-Tensor sqrt(const Tensor& x) { return unary_with_grad(UnaryOp::sqrt, x, BinaryOp::sqrt_grad, true); }
-Tensor rsqrt(const Tensor& x) { return unary_with_grad(UnaryOp::rsqrt, x, BinaryOp::rsqrt_grad, true); }
-Tensor tanh(const Tensor& x) { return unary_with_grad(UnaryOp::tanh, x, BinaryOp::tanh_grad, true); }
-Tensor sigmoid(const Tensor& x) { return unary_with_grad(UnaryOp::sigmoid, x, BinaryOp::sigmoid_grad, true); }
-Tensor relu(const Tensor& x) { return unary_with_grad(UnaryOp::relu, x, BinaryOp::relu_grad, false); }
-Tensor gelu(const Tensor& x) { return unary_with_grad(UnaryOp::gelu, x, BinaryOp::gelu_grad, false); }
-Tensor elu(const Tensor& x) { return unary_with_grad(UnaryOp::elu, x, BinaryOp::elu_grad, false); }
-Tensor selu(const Tensor& x) { return unary_with_grad(UnaryOp::selu, x, BinaryOp::selu_grad, false); }
-Tensor softplus(const Tensor& x) { return unary_with_grad(UnaryOp::softplus, x, BinaryOp::softplus_grad, false); }
-Tensor swish(const Tensor& x) { return unary_with_grad(UnaryOp::swish, x, BinaryOp::swish_grad, false); }
+Tensor neg(const Tensor& x) { return recorded(kNeg, unary_op(UnaryOp::neg, x, false), x); }
+Tensor abs(const Tensor& x) { return recorded(kAbs, unary_op(UnaryOp::abs, x, false), x); }
+Tensor sign(const Tensor& x) { return recorded(kSign, unary_op(UnaryOp::sign, x, false), x); }
+Tensor exp(const Tensor& x) { return recorded(kExp, unary_op(UnaryOp::exp, x, true), x); }
+Tensor log(const Tensor& x) { return recorded(kLog, unary_op(UnaryOp::log, x, true), x); }
+Tensor square(const Tensor& x) { return recorded(kSquare, unary_op(UnaryOp::square, x, false), x); }
+Tensor sqrt(const Tensor& x) { return unary_with_grad(UnaryOp::sqrt, kSqrt, x); }
+Tensor rsqrt(const Tensor& x) { return unary_with_grad(UnaryOp::rsqrt, kRsqrt, x); }
+Tensor tanh(const Tensor& x) { return unary_with_grad(UnaryOp::tanh, kTanh, x); }
+Tensor sigmoid(const Tensor& x) { return unary_with_grad(UnaryOp::sigmoid, kSigmoid, x); }
+Tensor relu(const Tensor& x) { return unary_with_grad(UnaryOp::relu, kRelu, x); }
+Tensor gelu(const Tensor& x) { return unary_with_grad(UnaryOp::gelu, kGelu, x); }
+Tensor elu(const Tensor& x) { return unary_with_grad(UnaryOp::elu, kElu, x); }
+Tensor selu(const Tensor& x) { return unary_with_grad(UnaryOp::selu, kSelu, x); }
+Tensor softplus(const Tensor& x) { return unary_with_grad(UnaryOp::softplus, kSoftplus, x); }
+Tensor swish(const Tensor& x) { return unary_with_grad(UnaryOp::swish, kSwish, x); }
 
 Tensor where(const Tensor& cond, const Tensor& x, const Tensor& y) {
   if (cond.dtype() != DType::bool_)
     throw InvalidArgumentError("Select: condition must be a bool tensor, got " + dt(cond.dtype()));
   check_same_dtype("Select", x, y);
   Tensor out = k::where(cond, x, y);
-  if (recording())
-    record("SelectV2", {cond, x, y}, {out}, [cond, sx = x.shape(), sy = y.shape()](const Grads& g) {
-      const Tensor z = zeros_like(g[0]);
-      return Grads{Tensor(), unbroadcast(k::where(cond, g[0], z), sx),
-                   unbroadcast(k::where(cond, z, g[0]), sy)};
-    });
+  if (recording()) record(kSelectV2, {cond, x, y}, {out});
   return out;
 }
 
 Tensor cast(const Tensor& x, DType dtype) {
   if (x.dtype() == dtype) return x;
   Tensor y = k::cast(x, dtype);
-  if (recording() && is_floating(x.dtype()) && is_floating(dtype))
-    record("Cast", {x}, {y}, [from = x.dtype()](const Grads& g) { return Grads{k::cast(g[0], from)}; });
+  if (recording() && is_floating(x.dtype()) && is_floating(dtype)) record(kCast, {x}, {y});
   return y;
 }
 

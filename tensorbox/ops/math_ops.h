@@ -46,6 +46,19 @@ Tensor selu(const Tensor& x);
 Tensor softplus(const Tensor& x);
 Tensor swish(const Tensor& x);
 
+// The activations' gradient ops (TensorFlow's ReluGrad, TanhGrad, ...): g times the activation's
+// derivative at the saved input x or output y. Differentiable themselves (second derivatives).
+Tensor relu_grad(const Tensor& g, const Tensor& x);
+Tensor tanh_grad(const Tensor& g, const Tensor& y);
+Tensor sigmoid_grad(const Tensor& g, const Tensor& y);
+Tensor sqrt_grad(const Tensor& g, const Tensor& y);
+Tensor rsqrt_grad(const Tensor& g, const Tensor& y);
+Tensor elu_grad(const Tensor& g, const Tensor& x);
+Tensor selu_grad(const Tensor& g, const Tensor& x);
+Tensor softplus_grad(const Tensor& g, const Tensor& x);
+Tensor gelu_grad(const Tensor& g, const Tensor& x);
+Tensor swish_grad(const Tensor& g, const Tensor& x);
+
 // cond ? x : y elementwise, broadcasting all three; cond is bool.
 Tensor where(const Tensor& cond, const Tensor& x, const Tensor& y);
 Tensor cast(const Tensor& x, DType dtype);

@@ -49,16 +49,77 @@ Tensor matmul_grad_b(const Tensor& g, const Tensor& a, bool ta, bool tb) {
   return ta ? matmul(g, a, true, true) : matmul(g, a, true, false);
 }
 
+Grads matmul_rule(const Node& n, const Grads& g) {
+  const Tensor &a = n.inputs[0], &b = n.inputs[1];
+  const bool ta = n.attrs.get<bool>("adj_x"), tb = n.attrs.get<bool>("adj_y");
+  return {input_needs_gradient(0) ? unbroadcast(matmul_grad_a(g[0], b, ta, tb), a.shape()) : Tensor(),
+          input_needs_gradient(1) ? unbroadcast(matmul_grad_b(g[0], a, ta, tb), b.shape()) : Tensor()};
+}
+
+// Dense: activation(x @ kernel + bias) with the leading axes of x flattened for the GEMM.
+Grads dense_rule(const Node& n, const Grads& g) {
+  const Tensor &x = n.inputs[0], &kernel = n.inputs[1];
+  const int64_t units = kernel.dim(1);
+  const Epilogue ep = Epilogue(n.attrs.get<int64_t>("epilogue"));
+  const Tensor gz = epilogue_grad(ep, reshape(g[0], {-1, units}), reshape(n.outputs[0], {-1, units}));
+  Grads out{input_needs_gradient(0) ? reshape(matmul(gz, kernel, false, true), x.shape()) : Tensor(),
+            input_needs_gradient(1) ? matmul(reshape(x, {-1, x.dim(-1)}), gz, true, false) : Tensor()};
+  if (n.inputs.size() == 3) out.push_back(input_needs_gradient(2) ? reduce_sum(gz, {0}) : Tensor());
+  return out;
+}
+
+// Along the last axis: log_softmax' = g - softmax * sum(g); softmax' = y * (g - sum(g * y)).
+Grads softmax_rule(const Node& n, const Grads& g) {
+  const Tensor& y = n.outputs[0];
+  const int64_t last = y.rank() - 1;
+  const Tensor gy = mul(g[0], y);
+  return {sub(gy, mul(y, reduce_sum(gy, {last}, true)))};
+}
+Grads log_softmax_rule(const Node& n, const Grads& g) {
+  const Tensor& y = n.outputs[0];
+  return {sub(g[0], mul(exp(y), reduce_sum(g[0], {y.rank() - 1}, true)))};
+}
+
+// The fused losses keep the backprop (softmax - labels) their kernel computed. When a tape is
+// recording the backward pass (a second derivative), it is computed again from the logits in
+// ops, so that it is connected to them; otherwise the kept one is used as it is.
+Grads sparse_xent_rule(const Node& n, const Grads& g) {
+  const Tensor &labels = n.inputs[0], &logits = n.inputs[1];
+  const int64_t C = logits.dim(-1);
+  Tensor back = n.saved[0];
+  if (recording())
+    back = sub(softmax(reshape(logits, {-1, C}), -1), one_hot(reshape(labels, {-1}), C, 1.0, 0.0, logits.dtype()));
+  return {Tensor(), reshape(mul(back, reshape(g[0], {-1, 1})), logits.shape())};
+}
+Grads xent_rule(const Node& n, const Grads& g) {
+  const Tensor &labels = n.inputs[0], &logits = n.inputs[1];
+  const int64_t C = logits.dim(-1);
+  const Tensor lg = reshape(logits, {-1, C});
+  const Tensor gcol = reshape(g[0], {-1, 1});
+  Tensor back = n.saved[0];
+  if (recording()) back = sub(softmax(lg, -1), reshape(labels, {-1, C}));
+  return {reshape(mul(neg(log_softmax(lg, -1)), gcol), logits.shape()), reshape(mul(back, gcol), logits.shape())};
+}
+
+const OpDef kBatchMatMulV3{"BatchMatMulV3", matmul_rule};
+const OpDef kDense{"Dense", dense_rule};
+const OpDef kSoftmax{"Softmax", softmax_rule};
+const OpDef kLogSoftmax{"LogSoftmax", log_softmax_rule};
+const OpDef kSparseSoftmaxXent{"SparseSoftmaxCrossEntropyWithLogits", sparse_xent_rule};
+const OpDef kSoftmaxXent{"SoftmaxCrossEntropyWithLogits", xent_rule};
+TB_REGISTER_OP(kBatchMatMulV3);
+TB_REGISTER_OP(kDense);
+TB_REGISTER_OP(kSoftmax);
+TB_REGISTER_OP(kLogSoftmax);
+TB_REGISTER_OP(kSparseSoftmaxXent);
+TB_REGISTER_OP(kSoftmaxXent);
+
 }  // namespace
 
 Tensor matmul(const Tensor& a, const Tensor& b, bool ta, bool tb) {
   check_matmul(a, b, ta, tb, "MatMul");
   Tensor y = k::matmul(a, b, ta, tb);
-  if (recording())
-    record("BatchMatMulV3", {a, b}, {y}, [a, b, ta, tb](const Grads& g) {
-      return Grads{input_needs_gradient(0) ? unbroadcast(matmul_grad_a(g[0], b, ta, tb), a.shape()) : Tensor(),
-                   input_needs_gradient(1) ? unbroadcast(matmul_grad_b(g[0], a, ta, tb), b.shape()) : Tensor()};
-    });
+  if (recording()) record(kBatchMatMulV3, {a, b}, {y}, {{"adj_x", ta}, {"adj_y", tb}});
   return y;
 }
 
@@ -88,13 +149,7 @@ Tensor dense(const Tensor& x_in, const Tensor& kernel, const Tensor& bias,
   if (recording()) {
     std::vector<Tensor> inputs{x_in, kernel};
     if (bias.defined()) inputs.push_back(bias);
-    record("Dense", inputs, {y}, [x, xs = x_in.shape(), kernel, y, ep, has_bias = bias.defined()](const Grads& g) {
-      const Tensor gz = epilogue_grad(ep, g[0].reshape({-1, kernel.dim(1)}), y.reshape({-1, kernel.dim(1)}));
-      Grads out{input_needs_gradient(0) ? k::matmul(gz, kernel, false, true).reshape(xs) : Tensor(),
-                input_needs_gradient(1) ? k::matmul(x, gz, true, false) : Tensor()};
-      if (has_bias) out.push_back(input_needs_gradient(2) ? k::reduce(k::ReduceOp::sum, gz, {0}, false) : Tensor());
-      return out;
-    });
+    record(kDense, std::move(inputs), {y}, {{"epilogue", int64_t(ep)}});
   }
   return y;
 }
@@ -125,16 +180,7 @@ Tensor softmax_last(const Tensor& x, bool log) {
     throw InvalidArgumentError(std::string(log ? "LogSoftmax" : "Softmax") +
                                " needs a floating tensor, got " + dt(x.dtype()));
   Tensor y = k::softmax(x, log);
-  if (recording())
-    record(log ? "LogSoftmax" : "Softmax", {x}, {y}, [y, log](const Grads& g) {
-      if (log) {  // g - softmax * sum(g)
-        const Tensor s = k::reduce(k::ReduceOp::sum, g[0], {y.rank() - 1}, true);
-        return Grads{k::binary(k::BinaryOp::sub, g[0], k::binary(k::BinaryOp::mul, k::unary(k::UnaryOp::exp, y), s))};
-      }
-      const Tensor gy = k::binary(k::BinaryOp::mul, g[0], y);  // y * (g - sum(g * y))
-      const Tensor s = k::reduce(k::ReduceOp::sum, gy, {y.rank() - 1}, true);
-      return Grads{k::binary(k::BinaryOp::sub, gy, k::binary(k::BinaryOp::mul, y, s))};
-    });
+  if (recording()) record(log ? kLogSoftmax : kSoftmax, {x}, {y});
   return y;
 }
 }  // namespace
@@ -172,12 +218,7 @@ Tensor sparse_softmax_cross_entropy_with_logits(const Tensor& labels, const Tens
   const Tensor lg = logits.reshape({-1, C});
   auto [loss, back] = k::sparse_softmax_xent(lab, lg);
   loss = loss.reshape(Shape(lead));
-  if (recording())
-    record("SparseSoftmaxCrossEntropyWithLogits", {labels, logits}, {loss},
-           [back = back, ls = logits.shape()](const Grads& g) {
-             const Tensor gcol = g[0].reshape({-1, 1});
-             return Grads{Tensor(), k::binary(k::BinaryOp::mul, back, gcol).reshape(ls)};
-           });
+  if (recording()) record(kSparseSoftmaxXent, {labels, logits}, {loss}, {}, {back});
   return loss;
 }
 
@@ -190,14 +231,7 @@ Tensor softmax_cross_entropy_with_logits(const Tensor& labels, const Tensor& log
   std::vector<int64_t> lead(logits.shape().dims().begin(), logits.shape().dims().end() - 1);
   auto [loss, back] = k::softmax_xent(labels.reshape({-1, C}), logits.reshape({-1, C}));
   loss = loss.reshape(Shape(lead));
-  if (recording())
-    record("SoftmaxCrossEntropyWithLogits", {labels, logits}, {loss},
-           [back = back, logits, C](const Grads& g) {
-             const Tensor gcol = g[0].reshape({-1, 1});
-             const Tensor lsm = k::softmax(logits.reshape({-1, C}), true);
-             return Grads{k::binary(k::BinaryOp::mul, k::unary(k::UnaryOp::neg, lsm), gcol).reshape(logits.shape()),
-                          k::binary(k::BinaryOp::mul, back, gcol).reshape(logits.shape())};
-           });
+  if (recording()) record(kSoftmaxXent, {labels, logits}, {loss}, {}, {back});
   return loss;
 }
 

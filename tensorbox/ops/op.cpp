@@ -24,11 +24,18 @@ void remove_recorder(Recorder* r) {
   refresh();
 }
 
-void record(const char* op, const std::vector<Tensor>& inputs,
-            const std::vector<Tensor>& outputs, BackwardFn backward) {
+void record(const OpDef& op, std::vector<Tensor> inputs, std::vector<Tensor> outputs, Attrs attrs,
+            std::vector<Tensor> saved) {
   if (t_paused) return;
-  for (Recorder* r : t_recorders)
-    if (r->should_record(inputs)) r->record(op, inputs, outputs, backward);
+  std::shared_ptr<const Node> node;
+  for (size_t i = 0; i < t_recorders.size(); ++i) {
+    Recorder* r = t_recorders[i];
+    if (!r->should_record(node ? node->inputs : inputs)) continue;
+    if (!node)
+      node = std::make_shared<const Node>(Node{&op, std::move(inputs), std::move(outputs), std::move(attrs),
+                                               std::move(saved)});
+    r->record(node);
+  }
 }
 
 bool input_needs_gradient(size_t i) { return !t_needed || i >= t_needed->size() || (*t_needed)[i]; }

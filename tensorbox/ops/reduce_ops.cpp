@@ -3,8 +3,6 @@
 #include <algorithm>
 #include <cmath>
 
-#include "tensorbox/kernels/cpu/elementwise.h"
-#include "tensorbox/kernels/cpu/layout.h"
 #include "tensorbox/kernels/cpu/reduce.h"
 #include "tensorbox/ops/array_ops.h"
 #include "tensorbox/ops/math_ops.h"
@@ -33,47 +31,63 @@ Shape kept_shape(const Shape& s, const std::vector<int64_t>& axes) {
   return Shape(d);
 }
 
-Tensor reduce_op(k::ReduceOp op, const char* name, const Tensor& x, std::vector<int64_t> axes_in,
-                 bool keepdims) {
+Grads sum_rule(const Node& n, const Grads& g) {
+  const Tensor& x = n.inputs[0];
+  return {broadcast_to(reshape(g[0], kept_shape(x.shape(), n.attrs.get<std::vector<int64_t>>("axes"))), x.shape())};
+}
+
+Grads mean_rule(const Node& n, const Grads& g) {
+  const Tensor& x = n.inputs[0];
+  const auto& axes = n.attrs.get<std::vector<int64_t>>("axes");
+  int64_t count = 1;
+  for (int64_t a : axes) count *= x.shape().dims()[size_t(a)];
+  // Divided by the count, as TensorFlow's Mean gradient does.
+  const Tensor gk = div(reshape(g[0], kept_shape(x.shape(), axes)), scalar_like(double(std::max<int64_t>(count, 1)), x));
+  return {broadcast_to(gk, x.shape())};
+}
+
+// Max/Min: the gradient is shared equally among the tied extreme elements.
+Grads extreme_rule(const Node& n, const Grads& g) {
+  const Tensor& x = n.inputs[0];
+  const auto& axes = n.attrs.get<std::vector<int64_t>>("axes");
+  const Shape ks = kept_shape(x.shape(), axes);
+  const Tensor hit = cast(equal(x, reshape(n.outputs[0], ks)), x.dtype());
+  const Tensor ties = reduce_sum(hit, axes, true);
+  return {mul(hit, div(reshape(g[0], ks), ties))};
+}
+
+const OpDef kSum{"Sum", sum_rule};
+const OpDef kMean{"Mean", mean_rule};
+const OpDef kMax{"Max", extreme_rule};
+const OpDef kMin{"Min", extreme_rule};
+TB_REGISTER_OP(kSum);
+TB_REGISTER_OP(kMean);
+TB_REGISTER_OP(kMax);
+TB_REGISTER_OP(kMin);
+
+Tensor reduce_op(k::ReduceOp op, const OpDef& def, const Tensor& x, std::vector<int64_t> axes_in, bool keepdims) {
   if (x.dtype() == DType::bool_)
-    throw InvalidArgumentError(std::string(name) + " is not defined for bool tensors");
-  const auto axes = normalize_axes(x.shape(), std::move(axes_in));
+    throw InvalidArgumentError(std::string(def.name) + " is not defined for bool tensors");
+  auto axes = normalize_axes(x.shape(), std::move(axes_in));
   Tensor y = k::reduce(op, x, axes, keepdims);
-  if (recording() && is_floating(x.dtype())) {
-    const Shape ks = kept_shape(x.shape(), axes);
-    int64_t count = 1;
-    for (int64_t a : axes) count *= x.shape().dims()[size_t(a)];
-    record(name, {x}, {y}, [op, x, y, ks, count](const Grads& g) {
-      const Tensor gk = g[0].reshape(ks);
-      if (op == k::ReduceOp::sum) return Grads{k::broadcast_to(gk, x.shape())};
-      if (op == k::ReduceOp::mean)
-        return Grads{k::broadcast_to(k::scale(gk, 1.0 / double(std::max<int64_t>(count, 1))), x.shape())};
-      // max/min: the gradient is shared equally among the tied extreme elements.
-      const Tensor hit = k::cast(k::binary(k::BinaryOp::equal, x, y.reshape(ks)), x.dtype());
-      const Tensor ties = k::reduce(k::ReduceOp::sum, hit, [&] {
-        std::vector<int64_t> a;
-        for (int64_t i = 0; i < ks.rank(); ++i) if (ks.dims()[size_t(i)] == 1 && x.shape().dims()[size_t(i)] != 1) a.push_back(i);
-        return a;
-      }(), true);
-      return Grads{k::binary(k::BinaryOp::mul, hit, k::binary(k::BinaryOp::div, gk, ties))};
-    });
-  }
+  if (recording() && is_floating(x.dtype()))
+    record(def, {x}, {y}, {{"axes", std::move(axes)}, {"keep_dims", keepdims}});
   return y;
 }
 
 }  // namespace
 
 Tensor reduce_sum(const Tensor& x, std::vector<int64_t> axes, bool keepdims) {
-  return reduce_op(k::ReduceOp::sum, "Sum", x, std::move(axes), keepdims);
+  return reduce_op(k::ReduceOp::sum, kSum, x, std::move(axes), keepdims);
 }
 Tensor reduce_mean(const Tensor& x, std::vector<int64_t> axes, bool keepdims) {
-  return reduce_op(k::ReduceOp::mean, "Mean", x, std::move(axes), keepdims);
+  return reduce_op(k::ReduceOp::mean, kMean, x, std::move(axes), keepdims);
 }
 Tensor reduce_max(const Tensor& x, std::vector<int64_t> axes, bool keepdims) {
-  return reduce_op(k::ReduceOp::max, "Max", x, std::move(axes), keepdims);
+  return reduce_op(k::ReduceOp::max, kMax, x, std::move(axes), keepdims);
 }
 Tensor reduce_min(const Tensor& x, std::vector<int64_t> axes, bool keepdims) {
-  return reduce_op(k::ReduceOp::min, "Min", x, std::move(axes), keepdims);
+  return reduce_op(k::ReduceOp::min, kMin, x, std::move(axes), keepdims);
 }
 
 Tensor reduce_logsumexp(const Tensor& x, std::vector<int64_t> axes, bool keepdims) {

@@ -116,7 +116,9 @@ OpCase conv_case(std::string name, std::vector<std::vector<Shape>> shapes, ops::
   return c;
 }
 
-std::vector<OpCase> build_cases() {
+}  // namespace
+
+std::vector<OpCase> testing::conv_op_table_cases() {
   std::vector<OpCase> cs;
   cs.push_back(conv_case("conv2d_valid", {{{2, 5, 6, 3}, {3, 3, 3, 4}, {4}}, {{1, 3, 3, 1}, {3, 3, 1, 2}, {2}},
                                           {{1, 1, 1, 1}, {1, 1, 1, 1}, {1}}, {{3, 4, 4, 2}, {2, 2, 2, 3}}},
@@ -147,15 +149,19 @@ std::vector<OpCase> build_cases() {
                },
                [max, k, s, padding](const Inputs& in) { return pool_ref(in[0], k, s, padding, max); }};
       c.tolerance_scale = 4;
+      c.second_order = !max;  // MaxPoolGrad has no gradient (no MaxPoolGradGrad yet)
       cs.push_back(c);
     }
   return cs;
 }
 
+namespace {
+
 class ConvOpTable : public ::testing::TestWithParam<OpCase> {};
 TEST_P(ConvOpTable, ForwardMatchesReference) { testing::check_forward(GetParam()); }
 TEST_P(ConvOpTable, GradientMatchesFiniteDifferences) { testing::check_gradient(GetParam()); }
-INSTANTIATE_TEST_SUITE_P(Ops, ConvOpTable, ::testing::ValuesIn(build_cases()),
+TEST_P(ConvOpTable, SecondDerivativeMatchesFiniteDifferences) { testing::check_second_gradient(GetParam()); }
+INSTANTIATE_TEST_SUITE_P(Ops, ConvOpTable, ::testing::ValuesIn(testing::conv_op_table_cases()),
                          [](const ::testing::TestParamInfo<OpCase>& info) { return info.param.name; });
 
 // The float64 gradients come from plain loops; the float32 ones from oneDNN's backward

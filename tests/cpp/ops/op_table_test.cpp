@@ -178,7 +178,9 @@ Tensor labels_for(int64_t n, int64_t classes, std::mt19937& rng) {
   return Tensor::from_vector<int64_t>(l, {n});
 }
 
-std::vector<OpCase> build_cases() {
+}  // namespace
+
+std::vector<OpCase> testing::op_table_cases() {
   std::vector<OpCase> cs;
   // Unary elementwise.
   cs.push_back(unary("neg", ops::neg, [](double x) { return -x; }, kNumeric));
@@ -588,11 +590,14 @@ std::vector<OpCase> build_cases() {
   return cs;
 }
 
+namespace {
+
 class OpTable : public ::testing::TestWithParam<OpCase> {};
 TEST_P(OpTable, ForwardMatchesReference) { testing::check_forward(GetParam()); }
 TEST_P(OpTable, GradientMatchesFiniteDifferences) { testing::check_gradient(GetParam()); }
+TEST_P(OpTable, SecondDerivativeMatchesFiniteDifferences) { testing::check_second_gradient(GetParam()); }
 
-INSTANTIATE_TEST_SUITE_P(Ops, OpTable, ::testing::ValuesIn(build_cases()),
+INSTANTIATE_TEST_SUITE_P(Ops, OpTable, ::testing::ValuesIn(testing::op_table_cases()),
                          [](const ::testing::TestParamInfo<OpCase>& info) { return info.param.name; });
 
 }  // namespace

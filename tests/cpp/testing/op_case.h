@@ -1,7 +1,9 @@
 // The op test table's harness: an OpCase describes one op (shapes, dtypes, the op, an
 // independent double-precision reference); check_forward compares the op with the reference
 // for every dtype and shape set, check_gradient compares the tape's gradient with central
-// finite differences in float64 (or, for ops without a gradient, insists there is none).
+// finite differences in float64 (or, for ops without a gradient, insists there is none), and
+// check_second_gradient compares the gradient of the gradient (a tape recording another tape's
+// backward pass) with finite differences of the first gradient.
 //
 //   class ConvTable : public ::testing::TestWithParam<OpCase> {};
 //   TEST_P(ConvTable, Forward) { tb::testing::check_forward(GetParam()); }
@@ -33,6 +35,9 @@ struct OpCase {
   double lo = -2, hi = 2;
   bool away_from_zero = false;
   bool check_grad = true;
+  // Whether the gradient is differentiable again; when not, differentiating it must raise
+  // LookupError naming the op without a gradient (max pooling's MaxPoolGrad).
+  bool second_order = true;
   // Builds inputs for a shape set and dtype when the default (random of that dtype) won't do.
   std::function<Inputs(const std::vector<Shape>&, DType, std::mt19937&)> make{};
   // Long float32 sums (reductions of 300x200 rows, GEMMs, convolutions) accumulate rounding.
@@ -126,5 +131,75 @@ inline void check_gradient(const OpCase& c) {
     }
   }
 }
+
+// s(x) = sum_k <d loss / d x_k, v_k> for fixed random w (in the loss) and v: its gradient is the
+// Hessian-vector product of the loss, which the outer tape computes from the inner tape's
+// recorded backward pass.
+inline void check_second_gradient(const OpCase& c) {
+  if (!c.check_grad) return;  // no gradient at all: check_gradient insists on it
+  std::mt19937 rng(7);
+  for (const auto& shapes : c.shapes) {
+    int64_t total = 0;
+    for (const Shape& s : shapes) total += s.num_elements();
+    if (total > 120) continue;  // each element costs two first-order gradients
+    Inputs in = make_inputs(c, shapes, DType::float64, rng);
+    std::vector<Tensor> sources, v;
+    for (const Tensor& t : in)
+      if (t.dtype() == DType::float64 && t.size() > 0) {
+        sources.push_back(t);
+        v.push_back(random_tensor(t.shape(), DType::float64, rng));
+      }
+    if (sources.empty()) continue;
+    Tensor w;
+    auto s_of = [&](const Inputs& xs) {
+      GradientTape inner;
+      for (const Tensor& t : sources) inner.watch(t);
+      const Tensor y = c.op(xs);
+      if (!w.defined()) w = random_tensor(y.shape(), DType::float64, rng);
+      const std::vector<Tensor> g = inner.gradient(ops::reduce_sum(ops::mul(y, w)), sources);
+      Tensor s = Tensor::scalar(0.0, DType::float64);
+      for (size_t k = 0; k < g.size(); ++k)
+        if (g[k].defined()) s = ops::add(s, ops::reduce_sum(ops::mul(g[k], v[k])));
+      return s;
+    };
+    std::vector<Tensor> analytic;
+    {
+      GradientTape outer;
+      for (const Tensor& t : sources) outer.watch(t);
+      if (!c.second_order) {
+        EXPECT_THROW(outer.gradient(s_of(in), sources), LookupError) << c.name;
+        return;
+      }
+      analytic = outer.gradient(s_of(in), sources);
+    }
+    const double eps = 1e-5;
+    for (size_t k = 0; k < sources.size(); ++k) {
+      Tensor src = sources[k];
+      double* p = src.data<double>();
+      std::vector<double> numeric(size_t(src.size()));
+      for (int64_t j = 0; j < src.size(); ++j) {
+        const double orig = p[j];
+        p[j] = orig + eps;
+        const double sp = s_of(in).item();
+        p[j] = orig - eps;
+        const double sm = s_of(in).item();
+        p[j] = orig;
+        numeric[size_t(j)] = (sp - sm) / (2 * eps);
+      }
+      const std::string what = c.name + " d2/dinput" + std::to_string(k) + " shape=" + src.shape().to_string();
+      // A gradient that does not depend on this input (a linear op's) comes back as None.
+      const std::vector<double> got = analytic[k].defined() ? values(analytic[k]) : std::vector<double>(numeric.size(), 0.0);
+      if (analytic[k].defined()) {
+        ASSERT_EQ(analytic[k].shape(), src.shape()) << what;
+      }
+      expect_close(got, numeric, 1e-4, what);
+      if (::testing::Test::HasFailure()) return;
+    }
+  }
+}
+
+// The cases of the op tables (tests/cpp/ops), for the tests that walk all of them.
+std::vector<OpCase> op_table_cases();
+std::vector<OpCase> conv_op_table_cases();
 
 }  // namespace tb::testing
