@@ -8,7 +8,13 @@ namespace tb {
 
 int64_t Shape::num_elements() const {
   int64_t n = 1;
-  for (int64_t d : dims_) n *= d;
+  bool overflow = false;
+  for (int64_t d : dims_) {
+    if (d == 0) return 0;
+    overflow |= __builtin_mul_overflow(n, d, &n);
+  }
+  if (overflow)
+    throw InvalidArgumentError("shape " + to_string() + " has more elements than a 64-bit count can hold");
   return n;
 }
 

@@ -32,8 +32,13 @@ Tensor Tensor::empty(const Shape& shape, DType dtype, const Device& device) {
     if (d < 0)
       throw InvalidArgumentError("Cannot create a tensor with negative dimension in shape " +
                                  shape.to_string());
+  const int64_t n = shape.num_elements();
+  size_t bytes = 0;
+  if (__builtin_mul_overflow(size_t(n), dtype_size(dtype), &bytes))
+    throw InvalidArgumentError("Cannot create a tensor of shape " + shape.to_string() + " and dtype " +
+                               std::string(dtype_name(dtype)) + ": its size in bytes overflows");
   auto impl = std::make_shared<TensorImpl>();
-  impl->storage = std::make_shared<Storage>(device, size_t(shape.num_elements()) * dtype_size(dtype));
+  impl->storage = std::make_shared<Storage>(device, bytes);
   impl->shape = shape;
   impl->dtype = dtype;
   impl->id = next_tensor_id();

@@ -38,7 +38,8 @@ std::string gunzip(const std::string& gz, const std::string& path) {
       throw DataLossError(path + ": corrupt gzip data (" + std::string(zs.msg ? zs.msg : "inflate error") + ")");
     }
     out.append(buf, sizeof buf - zs.avail_out);
-  } while (rc != Z_STREAM_END && zs.avail_in > 0);
+    // Input used up is not the end: inflate may still hold output for a full buffer.
+  } while (rc != Z_STREAM_END && (zs.avail_in > 0 || zs.avail_out == 0));
   inflateEnd(&zs);
   if (rc != Z_STREAM_END) throw DataLossError(path + ": truncated gzip stream");
   return out;

@@ -1,5 +1,6 @@
 #include "tensorbox/keras/utils/weights_file.h"
 
+#include <cstdint>
 #include <cstdio>
 #include <fstream>
 #include <sstream>
@@ -12,7 +13,15 @@ namespace tb::keras::utils {
 
 namespace {
 constexpr const char* kMagic = "TBWEIGHTS 1";
+
+// An integer field of the index; nlohmann would convert a float or an out-of-range number with
+// undefined behaviour, so anything but an integer JSON number is a corrupt file.
+int64_t integer(const nlohmann::json& v, const std::string& path, const std::string& name, const char* field) {
+  if (!v.is_number_integer() || (v.is_number_unsigned() && v.get<uint64_t>() > uint64_t(INT64_MAX)))
+    throw DataLossError(path + ": weight '" + name + "' has " + field + " that is not an integer: " + v.dump());
+  return v.get<int64_t>();
 }
+}  // namespace
 
 void write_weights_file(const std::string& path, const std::vector<std::pair<std::string, Tensor>>& weights) {
   nlohmann::json index = nlohmann::json::array();
@@ -48,14 +57,39 @@ std::vector<std::pair<std::string, Tensor>> read_weights_file(const std::string&
   try {
     for (const auto& e : index) {
       const std::string name = e.at("name").get<std::string>();
-      const DType dt = dtype_from_name(e.at("dtype").get<std::string>());
-      const Shape shape(e.at("shape").get<std::vector<int64_t>>());
-      const size_t off = e.at("offset").get<size_t>(), bytes = e.at("bytes").get<size_t>();
-      if (bytes != size_t(shape.num_elements()) * dtype_size(dt) || base + off + bytes > data.size())
+      const std::string dtype = e.at("dtype").get<std::string>();
+      DType dt;
+      try {
+        dt = dtype_from_name(dtype);
+      } catch (const Error&) {
+        throw DataLossError(path + ": weight '" + name + "' has an unknown dtype '" + dtype + "'");
+      }
+      const nlohmann::json& shape_field = e.at("shape");
+      if (!shape_field.is_array()) throw DataLossError(path + ": weight '" + name + "' has a shape that is not a list");
+      std::vector<int64_t> dims;
+      for (const auto& d : shape_field) dims.push_back(integer(d, path, name, "a shape entry"));
+      const int64_t off_field = integer(e.at("offset"), path, name, "an offset");
+      const int64_t bytes_field = integer(e.at("bytes"), path, name, "a byte count");
+      if (off_field < 0 || bytes_field < 0)
+        throw DataLossError(path + ": weight '" + name + "' has a negative offset or byte count");
+      const size_t off = size_t(off_field), bytes = size_t(bytes_field);
+      // Every size is checked before it is used: a file names any numbers it likes.
+      size_t want = dtype_size(dt);
+      bool bad = false;
+      for (int64_t d : dims) bad |= d < 0 || __builtin_mul_overflow(want, size_t(d), &want);
+      const Shape shape(dims);
+      if (bad || bytes != want || off > data.size() - base || bytes > data.size() - base - off)
         throw DataLossError(path + ": weight '" + name + "' is truncated or its size does not match shape " +
-                            shape.to_string());
+                            shape.to_string() + " (" + std::to_string(bytes) + " bytes at offset " + std::to_string(off) +
+                            ", " + std::to_string(data.size() - base) + " bytes of data)");
+      const char* src = data.data() + base + off;
+      if (dt == DType::bool_)
+        for (size_t i = 0; i < bytes; ++i)
+          if (src[i] != 0 && src[i] != 1)
+            throw DataLossError(path + ": weight '" + name + "' holds the byte " + std::to_string(int(uint8_t(src[i]))) +
+                                " at element " + std::to_string(i) + ", which is not a bool (0 or 1)");
       Tensor t = Tensor::empty(shape, dt);
-      std::memcpy(t.raw_data(), data.data() + base + off, bytes);
+      std::memcpy(t.raw_data(), src, bytes);
       out.emplace_back(name, t);
     }
   } catch (const nlohmann::json::exception& e) {

@@ -1,4 +1,5 @@
 #include "tensorbox/core/shape.h"
+#include "tensorbox/core/tensor.h"
 
 #include <gtest/gtest.h>
 
@@ -17,6 +18,13 @@ TEST(Shape, Basics) {
   EXPECT_EQ(Shape{}.to_string(), "()");
   EXPECT_EQ(Shape{}.num_elements(), 1);
   EXPECT_EQ((std::vector<int64_t>{12, 4, 1}), contiguous_strides(s));
+}
+
+TEST(Shape, AnElementCountBeyond64BitsIsAnErrorNotAWrap) {
+  EXPECT_THROW((Shape{int64_t(1) << 40, int64_t(1) << 40}).num_elements(), InvalidArgumentError);
+  EXPECT_EQ((Shape{int64_t(1) << 40, int64_t(1) << 40, 0}).num_elements(), 0);  // a zero dim: empty
+  EXPECT_EQ((Shape{int64_t(1) << 31, int64_t(1) << 31}).num_elements(), int64_t(1) << 62);
+  EXPECT_THROW(Tensor::empty({int64_t(1) << 62}, DType::float64), InvalidArgumentError);  // bytes overflow
 }
 
 TEST(Shape, AxisOutOfRangeNamesTheShape) {
