@@ -5,13 +5,16 @@
 #include <benchmark/benchmark.h>
 
 #include <cstdlib>
+#include <memory>
 
+#include "tensorbox/autodiff/gradient_tape.h"
 #include "tensorbox/core/random.h"
 #include "tensorbox/core/threading.h"
 #include "tensorbox/kernels/cpu/elementwise.h"
 #include "tensorbox/kernels/cpu/matmul.h"
 #include "tensorbox/kernels/cpu/reduce.h"
 #include "tensorbox/kernels/cpu/softmax.h"
+#include "tensorbox/ops/math_ops.h"
 #include "tensorbox/ops/training_ops.h"
 
 namespace k = tb::kernels::cpu;
@@ -69,6 +72,31 @@ static void BM_Adam(benchmark::State& state) {
   state.SetBytesProcessed(state.iterations() * 784 * 1024 * 4 * 7);  // 4 streams read, 3 written
 }
 BENCHMARK(BM_Adam);
+
+// Per-op eager overhead: a one-element elementwise op, where the arithmetic is nothing and the
+// time is the op's checks, allocation and dispatch; with a tape watching, plus recording its node.
+static void BM_EagerAddOverhead(benchmark::State& state) {
+  const Tensor a = Tensor::scalar(1.5), b = Tensor::scalar(2.5);
+  for (auto _ : state) benchmark::DoNotOptimize(tb::ops::add(a, b));
+}
+BENCHMARK(BM_EagerAddOverhead);
+
+static void BM_EagerAddRecorded(benchmark::State& state) {
+  const Tensor a = Tensor::scalar(1.5), b = Tensor::scalar(2.5);
+  auto tape = std::make_unique<tb::GradientTape>();
+  tape->watch(a);
+  int64_t n = 0;
+  for (auto _ : state) {
+    benchmark::DoNotOptimize(tb::ops::add(a, b));
+    if (++n % 4096 == 0) {  // a fresh tape now and then, so the recorded nodes do not pile up
+      state.PauseTiming();
+      tape = std::make_unique<tb::GradientTape>();
+      tape->watch(a);
+      state.ResumeTiming();
+    }
+  }
+}
+BENCHMARK(BM_EagerAddRecorded);
 
 int main(int argc, char** argv) {
   if (const char* t = std::getenv("TB_BENCH_THREADS")) tb::set_num_threads(std::atoi(t));
