@@ -40,6 +40,8 @@ def _axes(axis):
 
 def _binary(op):
     def f(x, y, name=None):
+        if type(x) is Tensor and type(y) is Tensor:  # the eager hot path: nothing to convert
+            return op(x, y)
         return op(*_pair(x, y))
     f.__name__ = op.__name__
     return f
@@ -65,6 +67,8 @@ logical_or = _binary(o.logical_or)
 
 def _unary(op):
     def f(x, name=None):
+        if type(x) is Tensor:
+            return op(x)
         return op(_t(_value(x)))
     f.__name__ = op.__name__
     return f

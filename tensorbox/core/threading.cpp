@@ -82,6 +82,11 @@ void parallel_chunks(int64_t n, int64_t grain, void (*run)(void*, int64_t, int64
 #pragma omp parallel for schedule(static)
   for (int64_t c = 0; c < chunks; ++c) run(body, c * grain, std::min(n, (c + 1) * grain));
 }
+
+void parallel_items(int64_t items, void (*run)(void*, int64_t), void* body) {
+#pragma omp parallel for schedule(static)
+  for (int64_t i = 0; i < items; ++i) run(body, i);
+}
 }  // namespace detail
 
 }  // namespace tb

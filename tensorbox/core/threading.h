@@ -30,6 +30,7 @@ inline constexpr int64_t kParallelGrain = 32768;
 
 namespace detail {
 void parallel_chunks(int64_t n, int64_t grain, void (*run)(void* body, int64_t begin, int64_t end), void* body);
+void parallel_items(int64_t items, void (*run)(void* body, int64_t item), void* body);
 }
 
 // Runs body(begin, end) over [0, n) in chunks of kParallelGrain / cost elements on the pool
@@ -46,6 +47,22 @@ void parallel_for(int64_t n, Body&& body, int64_t cost = 1) {
   using B = std::remove_reference_t<Body>;
   detail::parallel_chunks(n, grain, [](void* b, int64_t begin, int64_t end) { (*static_cast<B*>(b))(begin, end); },
                           const_cast<void*>(static_cast<const void*>(&body)));
+}
+
+// Runs body(i) for each of `items` work items (rows, planes, blocks) that together touch `work`
+// elements: on the pool, items split evenly over the threads, when the work exceeds one grain;
+// otherwise in a plain loop on this thread (small work never enters an OpenMP region, whose
+// entry alone costs more than a small eager op). The body must not throw.
+template <class Body>
+void parallel_for_each(int64_t items, int64_t work, Body&& body) {
+  ensure_runtime_initialized();
+  if (work <= kParallelGrain || items <= 1) {
+    for (int64_t i = 0; i < items; ++i) body(i);
+    return;
+  }
+  using B = std::remove_reference_t<Body>;
+  detail::parallel_items(items, [](void* b, int64_t i) { (*static_cast<B*>(b))(i); },
+                         const_cast<void*>(static_cast<const void*>(&body)));
 }
 
 }  // namespace tb

@@ -212,13 +212,11 @@ Tensor binary(BinaryOp op, const Tensor& a, const Tensor& b) {
   const int64_t per_row = (len + chunk - 1) / chunk;
   auto run = [&](auto&& row_fn) {
     const int64_t items = rows * per_row;
-    const bool par = rows * len > kParallelGrain;
-#pragma omp parallel for schedule(static) if (par)
-    for (int64_t it = 0; it < items; ++it) {
+    parallel_for_each(items, rows * len, [&](int64_t it) {
       const int64_t r = it / per_row, c0 = (it % per_row) * chunk;
       const auto off = plan.row_offsets(r);
       row_fn(off[0] + c0 * sa, off[1] + c0 * sb, r * len + c0, std::min(chunk, len - c0));
-    }
+    });
   };
   if (a.dtype() == DType::float32 && !cmp) {
     const float* pa = a.data<float>();
@@ -268,15 +266,14 @@ Tensor where(const Tensor& cond, const Tensor& x, const Tensor& y) {
   const char* py = static_cast<const char*>(y.raw_data());
   char* po = static_cast<char*>(out.raw_data());
   const int64_t rows = plan.rows();
-#pragma omp parallel for schedule(static) if (out.size() > kParallelGrain)
-  for (int64_t r = 0; r < rows; ++r) {
+  parallel_for_each(rows, out.size(), [&](int64_t r) {
     const auto off = plan.row_offsets(r);
     for (int64_t i = 0; i < len; ++i) {
       const char* src = pc[off[0] + i * sc] ? px + size_t(off[1] + i * sx) * es
                                             : py + size_t(off[2] + i * sy) * es;
       std::memcpy(po + size_t(r * len + i) * es, src, es);
     }
-  }
+  });
   return out;
 }
 

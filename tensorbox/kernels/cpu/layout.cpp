@@ -21,8 +21,7 @@ void strided_copy(const void* src, const std::vector<int64_t>& ss, void* dst,
   const int64_t s_in = ss.back(), d_in = ds.back();
   const char* s = static_cast<const char*>(src);
   char* d = static_cast<char*>(dst);
-#pragma omp parallel for schedule(static) if (total > kParallelGrain)
-  for (int64_t row = 0; row < rows; ++row) {
+  parallel_for_each(rows, total, [&](int64_t row) {
     int64_t so = 0, dof = 0, rem = row;
     for (int64_t i = r - 2; i >= 0; --i) {
       const int64_t idx = rem % shape.dims()[size_t(i)];
@@ -36,7 +35,7 @@ void strided_copy(const void* src, const std::vector<int64_t>& ss, void* dst,
       for (int64_t j = 0; j < len; ++j)
         std::memcpy(d + size_t(dof + j * d_in) * es, s + size_t(so + j * s_in) * es, es);
     }
-  }
+  });
 }
 
 Tensor transpose(const Tensor& x, const std::vector<int64_t>& perm) {

@@ -17,9 +17,7 @@ template <class T>
 void reduce_3d(ReduceOp op, const T* x, T* y, int64_t outer, int64_t R, int64_t inner) {
   using C = compute_t<T>;
   using Acc = std::conditional_t<std::is_floating_point_v<C>, double, int64_t>;
-  const bool big = outer * R * inner > kParallelGrain;
-#pragma omp parallel for schedule(static) if (big)
-  for (int64_t o = 0; o < outer; ++o) {
+  parallel_for_each(outer, outer * R * inner, [&](int64_t o) {
     for (int64_t i = 0; i < inner; ++i) {
       const T* p = x + o * R * inner + i;
       Acc acc;
@@ -48,15 +46,14 @@ void reduce_3d(ReduceOp op, const T* x, T* y, int64_t outer, int64_t R, int64_t 
       }
       y[o * inner + i] = store_c<T>(C(acc));
     }
-  }
+  });
 }
 
 void reduce_3d_f32(ReduceOp op, const float* x, float* y, int64_t outer, int64_t R,
                    int64_t inner) {
-  const bool big = outer * R * inner > kParallelGrain;
+  const int64_t work = outer * R * inner;
   if (inner == 1 && (op == ReduceOp::sum || op == ReduceOp::mean || op == ReduceOp::max)) {
-#pragma omp parallel for schedule(static) if (big)
-    for (int64_t o = 0; o < outer; ++o) {
+    parallel_for_each(outer, work, [&](int64_t o) {
       const float* p = x + o * R;
       if (op == ReduceOp::max) {
         float m = simd::max_f32(p, R);
@@ -66,23 +63,22 @@ void reduce_3d_f32(ReduceOp op, const float* x, float* y, int64_t outer, int64_t
         const float s = simd::sum_f32(p, R);
         y[o] = op == ReduceOp::mean ? (R > 0 ? s / float(R) : NAN) : s;
       }
-    }
+    });
     return;
   }
   if (op == ReduceOp::sum || op == ReduceOp::mean) {
     // Column sums: accumulate whole rows, vectorized along `inner`; parallel over columns.
     const int64_t chunk = 1024;
     const int64_t chunks = (inner + chunk - 1) / chunk;
-#pragma omp parallel for collapse(2) schedule(static) if (big)
-    for (int64_t o = 0; o < outer; ++o)
-      for (int64_t c = 0; c < chunks; ++c) {
-        const int64_t b = c * chunk, n = std::min(chunk, inner - b);
-        float* out = y + o * inner + b;
-        std::fill(out, out + n, 0.0f);
-        for (int64_t r = 0; r < R; ++r) simd::accumulate_f32(x + (o * R + r) * inner + b, out, n);
-        if (op == ReduceOp::mean)
-          for (int64_t j = 0; j < n; ++j) out[j] = R > 0 ? out[j] / float(R) : NAN;
-      }
+    parallel_for_each(outer * chunks, work, [&](int64_t item) {
+      const int64_t o = item / chunks, c = item % chunks;
+      const int64_t b = c * chunk, n = std::min(chunk, inner - b);
+      float* out = y + o * inner + b;
+      std::fill(out, out + n, 0.0f);
+      for (int64_t r = 0; r < R; ++r) simd::accumulate_f32(x + (o * R + r) * inner + b, out, n);
+      if (op == ReduceOp::mean)
+        for (int64_t j = 0; j < n; ++j) out[j] = R > 0 ? out[j] / float(R) : NAN;
+    });
     return;
   }
   reduce_3d<float>(op, x, y, outer, R, inner);
@@ -150,8 +146,7 @@ Tensor arg_reduce(bool is_max, const Tensor& x, int64_t axis) {
   visit_dtype(x.dtype(), [&](auto tag) {
     using T = decltype(tag);
     const T* px = static_cast<const T*>(x.raw_data());
-#pragma omp parallel for schedule(static) if (x.size() > kParallelGrain)
-    for (int64_t o = 0; o < outer; ++o)
+    parallel_for_each(outer, x.size(), [&](int64_t o) {
       for (int64_t i = 0; i < inner; ++i) {
         int64_t best = 0;
         auto bv = load_c(px[o * R * inner + i]);
@@ -161,6 +156,7 @@ Tensor arg_reduce(bool is_max, const Tensor& x, int64_t axis) {
         }
         py[o * inner + i] = best;
       }
+    });
   });
   return y;
 }

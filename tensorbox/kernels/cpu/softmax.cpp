@@ -13,8 +13,7 @@ namespace {
 // Runs f(r) for each row r of a [rows, C] view, in parallel when the view is large.
 template <class F>
 void for_rows(int64_t rows, int64_t C, F&& f) {
-#pragma omp parallel for schedule(static) if (rows * C > kParallelGrain)
-  for (int64_t r = 0; r < rows; ++r) f(r);
+  parallel_for_each(rows, rows * C, f);
 }
 
 // The max of one row and the sum of exp(x - max); the exponentials are kept in `exps`.

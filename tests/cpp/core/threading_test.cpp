@@ -58,6 +58,23 @@ TEST(ParallelFor, CostShrinksTheChunks) {
   for (const auto& [b, e] : chunks.ranges) EXPECT_EQ(e - b, kParallelGrain / 4);
 }
 
+TEST(ParallelForEach, RunsEveryItemOnceOnThePoolOnlyWhenTheWorkIsLarge) {
+  set_num_threads(2);
+  std::vector<std::atomic<int>> hits(100);
+  Chunks small, large;
+  parallel_for_each(100, kParallelGrain, [&](int64_t i) {
+    hits[size_t(i)]++;
+    small.add(i, i + 1);
+  });
+  EXPECT_EQ(small.threads, std::set<int>{0});  // one grain of work: a plain loop here
+  parallel_for_each(100, 100 * kParallelGrain, [&](int64_t i) {
+    hits[size_t(i)]++;
+    large.add(i, i + 1);
+  });
+  for (const auto& h : hits) EXPECT_EQ(h, 2);
+  EXPECT_EQ(large.threads.size(), 2u);  // split over the pool
+}
+
 TEST(ParallelFor, FlushesDenormalsOnEveryThreadItRuns) {
   set_num_threads(2);
   std::atomic<int> without{0};
