@@ -1,6 +1,7 @@
 #include "tensorbox/ops/training_ops.h"
 
 #include <array>
+#include <atomic>
 #include <cmath>
 
 #include "tensorbox/core/threading.h"
@@ -138,6 +139,20 @@ void apply_adagrad(Tensor& var, Tensor& accum, const Tensor& grad, double lr, do
     s[0] += s[1] * s[1];
     w -= lr * s[1] / (std::sqrt(s[0]) + epsilon);
   });
+}
+
+bool all_finite(const std::vector<Tensor>& tensors) {
+  for (const Tensor& t : tensors) {
+    if (!t.defined() || !is_floating(t.dtype())) continue;
+    const Tensor f = t.dtype() == DType::float32 ? t : cast(t, DType::float32);
+    const float* p = f.data<float>();
+    std::atomic<bool> finite{true};
+    parallel_for(f.size(), [&](int64_t b, int64_t e) {
+      if (!simd::all_finite_f32(p + b, e - b)) finite.store(false, std::memory_order_relaxed);
+    });
+    if (!finite) return false;
+  }
+  return true;
 }
 
 }  // namespace tb::ops

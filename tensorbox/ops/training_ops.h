@@ -5,6 +5,8 @@
 //   tb::ops::apply_adam(kernel, m, v, nullptr, grad, {.lr = 1e-3}, /*step=*/1);
 #pragma once
 
+#include <vector>
+
 #include "tensorbox/core/tensor.h"
 
 namespace tb::ops {
@@ -28,5 +30,8 @@ struct RmspropHyper {
 void apply_rmsprop(Tensor& var, Tensor& rms, Tensor* mom, Tensor* mg, const Tensor& grad,
                    const RmspropHyper& h);
 void apply_adagrad(Tensor& var, Tensor& accum, const Tensor& grad, double lr, double epsilon);
+// Whether every element of every defined floating tensor is finite (no Inf, no NaN): dynamic loss
+// scaling's check of the gradients, one pass over each.
+bool all_finite(const std::vector<Tensor>& tensors);
 
 }  // namespace tb::ops

@@ -1,12 +1,10 @@
 #include "tensorbox/keras/optimizers/loss_scale_optimizer.h"
 
 #include <algorithm>
-#include <atomic>
 #include <cmath>
 
-#include "tensorbox/core/threading.h"
-#include "tensorbox/kernels/cpu/simd.h"
 #include "tensorbox/ops/math_ops.h"
+#include "tensorbox/ops/training_ops.h"
 
 namespace tb::keras::optimizers {
 
@@ -45,13 +43,13 @@ std::vector<Tensor> LossScaleOptimizer::get_unscaled_gradients(const std::vector
 }
 
 void LossScaleOptimizer::apply_gradients(const std::vector<Tensor>& grads, const std::vector<Variable>& vars) {
-  step(!dynamic_ || all_finite(grads), [&] { inner_->apply_gradients(grads, vars); });
+  step(!dynamic_ || ops::all_finite(grads), [&] { inner_->apply_gradients(grads, vars); });
 }
 
 void LossScaleOptimizer::apply_loss_gradients(const std::vector<Tensor>& grads, const std::vector<Variable>& vars) {
   // 1/scale rounded to float32 first, as Keras multiplies by a float32 reciprocal.
   const double inv = double(float(1.0 / scale_));
-  step(!dynamic_ || all_finite(grads), [&] { inner_->apply_scaled_gradients(grads, vars, inv); });
+  step(!dynamic_ || ops::all_finite(grads), [&] { inner_->apply_scaled_gradients(grads, vars, inv); });
 }
 
 void LossScaleOptimizer::step(bool finite, const std::function<void()>& apply) {
@@ -80,26 +78,6 @@ nlohmann::ordered_json LossScaleOptimizer::get_config() const {
           {"dynamic", dynamic_},
           {"initial_scale", scale_},
           {"dynamic_growth_steps", growth_steps_}};
-}
-
-namespace {
-// Every step checks every gradient: split large ones over the thread pool.
-bool all_finite_f32(const float* x, int64_t n) {
-  std::atomic<bool> finite{true};
-  parallel_for(n, [&](int64_t b, int64_t e) {
-    if (!kernels::cpu::simd::all_finite_f32(x + b, e - b)) finite.store(false, std::memory_order_relaxed);
-  });
-  return finite;
-}
-}  // namespace
-
-bool all_finite(const std::vector<Tensor>& tensors) {
-  for (const Tensor& t : tensors) {
-    if (!t.defined() || !is_floating(t.dtype())) continue;
-    const Tensor f = t.dtype() == DType::float32 ? t : ops::cast(t, DType::float32);
-    if (!all_finite_f32(f.data<float>(), f.size())) return false;
-  }
-  return true;
 }
 
 }  // namespace tb::keras::optimizers

@@ -68,7 +68,4 @@ class LossScaleOptimizer : public Optimizer {
   void step(bool finite, const std::function<void()>& apply);
 };
 
-// Whether every element of every defined gradient is finite (no Inf, no NaN).
-bool all_finite(const std::vector<Tensor>& tensors);
-
 }  // namespace tb::keras::optimizers

@@ -146,9 +146,9 @@ Tensor conv2d(const Tensor& x, const Tensor& w, const Tensor* bias, Epilogue e, 
     const double* pw = w.data<double>();
     double* py = y.data<double>();
     for (int64_t i = 0; i < y.size(); ++i) py[i] = bias ? bias->data<double>()[i % g.O] : 0.0;
-#pragma omp parallel for schedule(static)
-    for (int64_t n = 0; n < g.N; ++n)
+    parallel_for_each(g.N, y.size() * g.KH * g.KW * (g.C / g.groups), [&](int64_t n) {
       for_each_tap(g, n, 0, g.O, [&](int64_t xi, int64_t wi, int64_t yi) { py[yi] += px[xi] * pw[wi]; });
+    });
     switch (e) {
       case Epilogue::relu: return unary(UnaryOp::relu, y);
       case Epilogue::sigmoid: return unary(UnaryOp::sigmoid, y);
@@ -177,9 +177,9 @@ Tensor conv2d_backward_data(const Tensor& dy, const Tensor& w, const ConvGeometr
     const double* pdy = dy.data<double>();
     const double* pw = w.data<double>();
     double* pdx = dx.data<double>();
-#pragma omp parallel for schedule(static)
-    for (int64_t n = 0; n < g.N; ++n)
+    parallel_for_each(g.N, dy.size() * g.KH * g.KW * (g.C / g.groups), [&](int64_t n) {
       for_each_tap(g, n, 0, g.O, [&](int64_t xi, int64_t wi, int64_t yi) { pdx[xi] += pdy[yi] * pw[wi]; });
+    });
     return dx;
   }
   const auto p = backward_data(g);
@@ -203,10 +203,10 @@ std::pair<Tensor, Tensor> conv2d_backward_weights(const Tensor& x, const Tensor&
       const double* px = x.data<double>();
       const double* pdy = dy.data<double>();
       double* pdw = dw.data<double>();
-#pragma omp parallel for schedule(static)
-      for (int64_t o = 0; o < g.O; ++o)
+      parallel_for_each(g.O, dy.size() * g.KH * g.KW * (g.C / g.groups), [&](int64_t o) {
         for (int64_t n = 0; n < g.N; ++n)
           for_each_tap(g, n, o, o + 1, [&](int64_t xi, int64_t wi, int64_t yi) { pdw[wi] += px[xi] * pdy[yi]; });
+      });
     }
     Tensor db = with_bias ? reduce(ReduceOp::sum, dy.reshape({-1, g.O}), {0}, false) : Tensor();
     return {dw, db};

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <limits>
 #include <string>
 #include <unordered_map>
 
@@ -106,8 +107,7 @@ void naive_matmul(const Tensor& a, const Tensor& b, Tensor& c, const Geometry& g
   T* pc = static_cast<T*>(c.raw_data());
   int64_t batches = 1;
   for (auto v : g.batch) batches *= v;
-#pragma omp parallel for schedule(static) if (batches * g.M * g.N * g.K > kParallelGrain)
-  for (int64_t bi = 0; bi < batches; ++bi) {
+  parallel_for_each(batches, batches * g.M * g.N * g.K, [&](int64_t bi) {
     int64_t oa = 0, ob = 0, rem = bi, sa = 1, sb = 1;
     for (int64_t i = int64_t(g.batch.size()) - 1; i >= 0; --i) {
       const int64_t idx = rem % g.batch[size_t(i)];
@@ -128,7 +128,7 @@ void naive_matmul(const Tensor& a, const Tensor& b, Tensor& c, const Geometry& g
                  load_c(tb ? B[n * g.K + k] : B[k * g.N + n]);
         Cm[m * g.N + n] = store_c<T>(acc);
       }
-  }
+  });
 }
 
 }  // namespace
@@ -187,11 +187,11 @@ Tensor matmul(const Tensor& a, const Tensor& b, bool ta, bool tb, const Tensor* 
     float* y = static_cast<float*>(c.raw_data());
     const int64_t blocks = std::max<int64_t>(1, std::min<int64_t>(get_num_threads(), g.N / 256));
     const int64_t per = (g.N / blocks + 63) / 64 * 64;
-#pragma omp parallel for schedule(static) if (blocks > 1)
-    for (int64_t i = 0; i < blocks; ++i) {
+    // The blocks were sized for the threads: split whenever there is more than one.
+    parallel_for_each(blocks, blocks > 1 ? std::numeric_limits<int64_t>::max() : 0, [&](int64_t i) {
       const int64_t n0 = std::min(g.N, i * per), n1 = std::min(g.N, n0 + per);
       if (n1 > n0) simd::gemv_f32(x, w + n0, g.N, bv ? bv + n0 : nullptr, y + n0, g.K, n1 - n0);
-    }
+    });
     return activation(c, epilogue);
   } else if (a.dtype() == DType::float32 || a.dtype() == DType::bfloat16) {
     const std::string key = cache_key(g, ta, tb, a.dtype(), bias != nullptr, epilogue);

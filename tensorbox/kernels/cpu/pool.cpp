@@ -56,13 +56,13 @@ Window window(const PoolGeometry& g, int64_t oh, int64_t ow) {
 // float64 loops. `f(n, oh, ow, c, window)` once per output element; parallel over the batch.
 template <class F>
 void for_each_output(const PoolGeometry& g, F&& f) {
-#pragma omp parallel for schedule(static)
-  for (int64_t n = 0; n < g.N; ++n)
+  parallel_for_each(g.N, g.N * g.OH * g.OW * g.C * g.KH * g.KW, [&](int64_t n) {
     for (int64_t oh = 0; oh < g.OH; ++oh)
       for (int64_t ow = 0; ow < g.OW; ++ow) {
         const Window win = window(g, oh, ow);
         for (int64_t c = 0; c < g.C; ++c) f(n, oh, ow, c, win);
       }
+  });
 }
 
 int64_t at(const PoolGeometry& g, int64_t n, int64_t h, int64_t w, int64_t c) { return ((n * g.H + h) * g.W + w) * g.C + c; }
