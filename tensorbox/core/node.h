@@ -10,8 +10,7 @@
 //   std::vector<Tensor> add_grad(const Node& n, const std::vector<Tensor>& g) {
 //     return {unbroadcast(g[0], n.inputs[0].shape()), unbroadcast(g[0], n.inputs[1].shape())};
 //   }
-//   const OpDef kAddV2{"AddV2", add_grad};
-//   TB_REGISTER_OP(kAddV2);
+//   TB_DEFINE_OP(kAddV2, "AddV2", add_grad);   // const OpDef kAddV2, registered
 #pragma once
 
 #include <cstdint>
@@ -89,5 +88,9 @@ struct OpRegistration {
 #define TB_OP_CONCAT_INNER(a, b) a##b
 #define TB_OP_CONCAT(a, b) TB_OP_CONCAT_INNER(a, b)
 #define TB_REGISTER_OP(def) static const ::tb::OpRegistration TB_OP_CONCAT(tb_op_registration_, __LINE__)(def)
+// Defines `const OpDef var{name, grad}` in this file and registers it.
+#define TB_DEFINE_OP(var, name, grad) \
+  const ::tb::OpDef var{name, grad};  \
+  TB_REGISTER_OP(var)
 
 }  // namespace tb

@@ -16,6 +16,12 @@ std::string vec_str(const std::vector<int64_t>& v) { return Shape(v).to_string()
 
 using Ints = std::vector<int64_t>;
 
+// The recorded ops behind unsorted_segment_sum, put_along_axis_add and take_along_axis, without
+// their index checks: the gradient rules call them with indices the forward pass already checked.
+Tensor segment_sum_unchecked(const Tensor& data, const Tensor& segment_ids, int64_t num_segments, int64_t axis);
+Tensor put_along_axis_unchecked(const Tensor& values, const Tensor& indices, int64_t axis, const Shape& shape);
+Tensor take_along_axis_unchecked(const Tensor& x, const Tensor& indices, int64_t axis);
+
 Grads reshape_rule(const Node& n, const Grads& g) { return {reshape(g[0], n.inputs[0].shape())}; }
 Grads transpose_rule(const Node& n, const Grads& g) {
   const auto& perm = n.attrs.get<Ints>("perm");
@@ -37,16 +43,16 @@ Grads pad_rule(const Node& n, const Grads& g) {
 }
 Grads gather_rule(const Node& n, const Grads& g) {
   const int64_t axis = n.attrs.get<int64_t>("axis");
-  return {unsorted_segment_sum(g[0], n.inputs[1], n.inputs[0].shape().dims()[size_t(axis)], axis), Tensor()};
+  return {segment_sum_unchecked(g[0], n.inputs[1], n.inputs[0].shape().dims()[size_t(axis)], axis), Tensor()};
 }
 Grads segment_sum_rule(const Node& n, const Grads& g) {
   return {gather(g[0], n.inputs[1], n.attrs.get<int64_t>("axis")), Tensor()};
 }
 Grads take_along_axis_rule(const Node& n, const Grads& g) {
-  return {put_along_axis_add(g[0], n.inputs[1], n.attrs.get<int64_t>("axis"), n.inputs[0].shape()), Tensor()};
+  return {put_along_axis_unchecked(g[0], n.inputs[1], n.attrs.get<int64_t>("axis"), n.inputs[0].shape()), Tensor()};
 }
 Grads put_along_axis_rule(const Node& n, const Grads& g) {
-  return {take_along_axis(g[0], n.inputs[1], n.attrs.get<int64_t>("axis")), Tensor()};
+  return {take_along_axis_unchecked(g[0], n.inputs[1], n.attrs.get<int64_t>("axis")), Tensor()};
 }
 Grads unpack_rule(const Node& n, const Grads& g) {
   const int64_t axis = n.attrs.get<int64_t>("axis");
@@ -83,36 +89,37 @@ Grads concat_rule(const Node& n, const Grads& g) {
 }
 Grads broadcast_rule(const Node& n, const Grads& g) { return {unbroadcast(g[0], n.inputs[0].shape())}; }
 
-const OpDef kReshape{"Reshape", reshape_rule};
-const OpDef kTranspose{"Transpose", transpose_rule};
-const OpDef kSlice{"Slice", slice_rule};
-const OpDef kPad{"Pad", pad_rule};
-const OpDef kGatherV2{"GatherV2", gather_rule};
-const OpDef kUnsortedSegmentSum{"UnsortedSegmentSum", segment_sum_rule};
-const OpDef kTakeAlongAxis{"TakeAlongAxis", take_along_axis_rule};
-const OpDef kPutAlongAxisAdd{"PutAlongAxisAdd", put_along_axis_rule};
-const OpDef kUnpack{"Unpack", unpack_rule};
-const OpDef kPack{"Pack", pack_rule};
-const OpDef kConcatV2{"ConcatV2", concat_rule};
-const OpDef kBroadcastTo{"BroadcastTo", broadcast_rule};
-TB_REGISTER_OP(kReshape);
-TB_REGISTER_OP(kTranspose);
-TB_REGISTER_OP(kSlice);
-TB_REGISTER_OP(kPad);
-TB_REGISTER_OP(kGatherV2);
-TB_REGISTER_OP(kUnsortedSegmentSum);
-TB_REGISTER_OP(kTakeAlongAxis);
-TB_REGISTER_OP(kPutAlongAxisAdd);
-TB_REGISTER_OP(kUnpack);
-TB_REGISTER_OP(kPack);
-TB_REGISTER_OP(kConcatV2);
-TB_REGISTER_OP(kBroadcastTo);
+TB_DEFINE_OP(kReshape, "Reshape", reshape_rule);
+TB_DEFINE_OP(kTranspose, "Transpose", transpose_rule);
+TB_DEFINE_OP(kSlice, "Slice", slice_rule);
+TB_DEFINE_OP(kPad, "Pad", pad_rule);
+TB_DEFINE_OP(kGatherV2, "GatherV2", gather_rule);
+TB_DEFINE_OP(kUnsortedSegmentSum, "UnsortedSegmentSum", segment_sum_rule);
+TB_DEFINE_OP(kTakeAlongAxis, "TakeAlongAxis", take_along_axis_rule);
+TB_DEFINE_OP(kPutAlongAxisAdd, "PutAlongAxisAdd", put_along_axis_rule);
+TB_DEFINE_OP(kUnpack, "Unpack", unpack_rule);
+TB_DEFINE_OP(kPack, "Pack", pack_rule);
+TB_DEFINE_OP(kConcatV2, "ConcatV2", concat_rule);
+TB_DEFINE_OP(kBroadcastTo, "BroadcastTo", broadcast_rule);
 
-void check_indices(const char* op, const Tensor& indices) {
+void check_index_dtype(const char* op, const Tensor& indices) {
   if (indices.dtype() != DType::int32 && indices.dtype() != DType::int64)
     throw InvalidArgumentError(std::string(op) + ": indices must be int32 or int64, got " +
                                std::string(dtype_name(indices.dtype())));
 }
+
+// Every index in [0, limit); the error names the op, the tensor (`what`), the entry and, after
+// the range, `context`.
+void check_index_range(const char* op, const char* what, const Tensor& indices, int64_t limit,
+                       const std::string& context = "") {
+  for (int64_t i = 0; i < indices.size(); ++i) {
+    const int64_t v = k::index_at(indices, i);
+    if (v < 0 || v >= limit)
+      throw InvalidArgumentError(std::string(op) + ": " + what + "[" + std::to_string(i) + "] = " + std::to_string(v) +
+                                 " is not in [0, " + std::to_string(limit) + ")" + context);
+  }
+}
+
 
 }  // namespace
 
@@ -175,23 +182,17 @@ Tensor pad(const Tensor& x, const std::vector<std::pair<int64_t, int64_t>>& padd
 }
 
 Tensor gather(const Tensor& params, const Tensor& indices, int64_t axis_in) {
-  check_indices("gather", indices);
+  check_index_dtype("gather", indices);
   const int64_t axis = params.shape().normalize_axis(axis_in);
-  const int64_t dim = params.shape().dims()[size_t(axis)];
-  for (int64_t i = 0; i < indices.size(); ++i) {
-    const int64_t v = k::index_at(indices, i);
-    if (v < 0 || v >= dim)
-      throw InvalidArgumentError("gather: indices[" + std::to_string(i) + "] = " +
-                                 std::to_string(v) + " is not in [0, " + std::to_string(dim) +
-                                 ") for params of shape " + params.shape().to_string());
-  }
+  check_index_range("gather", "indices", indices, params.shape().dims()[size_t(axis)],
+                    " for params of shape " + params.shape().to_string());
   Tensor y = k::gather(params, indices, axis);
   if (recording()) record(kGatherV2, {params, indices}, {y}, {{"axis", axis}});
   return y;
 }
 
 Tensor unsorted_segment_sum(const Tensor& data, const Tensor& segment_ids, int64_t num_segments, int64_t axis) {
-  check_indices("unsorted_segment_sum", segment_ids);
+  check_index_dtype("unsorted_segment_sum", segment_ids);
   const int64_t lead = data.rank() - segment_ids.rank();
   bool ok = axis >= 0 && num_segments >= 0 && axis <= lead;
   for (int64_t d = 0; ok && d < segment_ids.rank(); ++d)
@@ -200,19 +201,20 @@ Tensor unsorted_segment_sum(const Tensor& data, const Tensor& segment_ids, int64
     throw InvalidArgumentError("unsorted_segment_sum: segment_ids of shape " + segment_ids.shape().to_string() +
                                " must match data of shape " + data.shape().to_string() + " from axis " +
                                std::to_string(axis));
-  for (int64_t i = 0; i < segment_ids.size(); ++i) {
-    const int64_t v = k::index_at(segment_ids, i);
-    if (v < 0 || v >= num_segments)
-      throw InvalidArgumentError("unsorted_segment_sum: segment_ids[" + std::to_string(i) + "] = " +
-                                 std::to_string(v) + " is not in [0, " + std::to_string(num_segments) + ")");
-  }
+  check_index_range("unsorted_segment_sum", "segment_ids", segment_ids, num_segments);
+  return segment_sum_unchecked(data, segment_ids, num_segments, axis);
+}
+
+namespace {
+Tensor segment_sum_unchecked(const Tensor& data, const Tensor& segment_ids, int64_t num_segments, int64_t axis) {
   Tensor y = k::scatter_add(data, segment_ids, axis, num_segments);
   if (recording()) record(kUnsortedSegmentSum, {data, segment_ids}, {y}, {{"axis", axis}, {"num_segments", num_segments}});
   return y;
 }
+}  // namespace
 
 Tensor take_along_axis(const Tensor& x, const Tensor& indices, int64_t axis_in) {
-  check_indices("take_along_axis", indices);
+  check_index_dtype("take_along_axis", indices);
   const int64_t axis = x.shape().normalize_axis(axis_in);
   bool ok = indices.rank() == x.rank();
   for (int64_t d = 0; ok && d < x.rank(); ++d)
@@ -221,20 +223,21 @@ Tensor take_along_axis(const Tensor& x, const Tensor& indices, int64_t axis_in) 
     throw InvalidArgumentError("take_along_axis: indices of shape " + indices.shape().to_string() +
                                " must match x of shape " + x.shape().to_string() + " except along axis " +
                                std::to_string(axis));
-  const int64_t dim = x.shape().dims()[size_t(axis)];
-  for (int64_t i = 0; i < indices.size(); ++i) {
-    const int64_t v = k::index_at(indices, i);
-    if (v < 0 || v >= dim)
-      throw InvalidArgumentError("take_along_axis: indices[" + std::to_string(i) + "] = " + std::to_string(v) +
-                                 " is not in [0, " + std::to_string(dim) + ") for x of shape " + x.shape().to_string());
-  }
+  check_index_range("take_along_axis", "indices", indices, x.shape().dims()[size_t(axis)],
+                    " for x of shape " + x.shape().to_string());
+  return take_along_axis_unchecked(x, indices, axis);
+}
+
+namespace {
+Tensor take_along_axis_unchecked(const Tensor& x, const Tensor& indices, int64_t axis) {
   Tensor y = k::take_along_axis(x, indices, axis);
   if (recording()) record(kTakeAlongAxis, {x, indices}, {y}, {{"axis", axis}});
   return y;
 }
+}  // namespace
 
 Tensor put_along_axis_add(const Tensor& values, const Tensor& indices, int64_t axis, const Shape& shape) {
-  check_indices("put_along_axis_add", indices);
+  check_index_dtype("put_along_axis_add", indices);
   bool ok = indices.shape() == values.shape() && shape.rank() == values.rank() && axis >= 0 && axis < shape.rank();
   for (int64_t d = 0; ok && d < shape.rank(); ++d)
     ok = d == axis || shape.dims()[size_t(d)] == values.shape().dims()[size_t(d)];
@@ -242,16 +245,17 @@ Tensor put_along_axis_add(const Tensor& values, const Tensor& indices, int64_t a
     throw InvalidArgumentError("put_along_axis_add: values of shape " + values.shape().to_string() + " and indices of shape " +
                                indices.shape().to_string() + " do not fit shape " + shape.to_string() + " along axis " +
                                std::to_string(axis));
-  for (int64_t i = 0; i < indices.size(); ++i) {
-    const int64_t v = k::index_at(indices, i);
-    if (v < 0 || v >= shape.dims()[size_t(axis)])
-      throw InvalidArgumentError("put_along_axis_add: indices[" + std::to_string(i) + "] = " + std::to_string(v) +
-                                 " is not in [0, " + std::to_string(shape.dims()[size_t(axis)]) + ")");
-  }
+  check_index_range("put_along_axis_add", "indices", indices, shape.dims()[size_t(axis)]);
+  return put_along_axis_unchecked(values, indices, axis, shape);
+}
+
+namespace {
+Tensor put_along_axis_unchecked(const Tensor& values, const Tensor& indices, int64_t axis, const Shape& shape) {
   Tensor y = k::put_along_axis_add(values, indices, axis, shape);
   if (recording()) record(kPutAlongAxisAdd, {values, indices}, {y}, {{"axis", axis}});
   return y;
 }
+}  // namespace
 
 std::vector<Tensor> unstack(const Tensor& x, int64_t axis_in) {
   if (x.rank() == 0) throw InvalidArgumentError("unstack: needs a tensor of rank >= 1, got a scalar");

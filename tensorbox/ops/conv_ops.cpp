@@ -132,12 +132,9 @@ Grads backprop_filter_rule(const Node& n, const Grads& g) {
   return {input_needs_gradient(0) ? conv2d_backprop_input(x.shape(), g[0], dy, args) : Tensor(), ddy};
 }
 
-const OpDef kConv2D{"Conv2D", conv2d_rule};
-const OpDef kConv2DBackpropInput{"Conv2DBackpropInput", backprop_input_rule};
-const OpDef kConv2DBackpropFilter{"Conv2DBackpropFilter", backprop_filter_rule};
-TB_REGISTER_OP(kConv2D);
-TB_REGISTER_OP(kConv2DBackpropInput);
-TB_REGISTER_OP(kConv2DBackpropFilter);
+TB_DEFINE_OP(kConv2D, "Conv2D", conv2d_rule);
+TB_DEFINE_OP(kConv2DBackpropInput, "Conv2DBackpropInput", backprop_input_rule);
+TB_DEFINE_OP(kConv2DBackpropFilter, "Conv2DBackpropFilter", backprop_filter_rule);
 
 }  // namespace
 
@@ -173,8 +170,8 @@ std::vector<Tensor> conv2d_backprop_filter(const Tensor& x, const Tensor& dy, co
     throw InvalidArgumentError(who + ": filter_shape must be 4-dimensional, got " + filter_shape.to_string());
   const k::ConvGeometry g = conv_geometry(x.shape(), filter_shape, args);
   if (dy.shape() != Shape{g.N, g.OH, g.OW, g.O} || dy.dtype() != x.dtype())
-    throw InvalidArgumentError(who + ": out_backprop of shape " + dy.shape().to_string() + " does not match the output (" +
-                               Shape{g.N, g.OH, g.OW, g.O}.to_string() + ") of convolving " + x.shape().to_string() +
+    throw InvalidArgumentError(who + ": out_backprop of shape " + dy.shape().to_string() + " does not match the output " +
+                               Shape{g.N, g.OH, g.OW, g.O}.to_string() + " of convolving " + x.shape().to_string() +
                                " with a " + filter_shape.to_string() + " filter");
   auto [dw, db] = k::conv2d_backward_weights(x, dy, g, with_bias);
   std::vector<Tensor> out{dw};
@@ -247,15 +244,13 @@ k::PoolGeometry pool_geometry(k::PoolKind kind, const Tensor& x, std::array<int6
 
 // MaxPoolGrad(x, dy) routes dy to each window's maximum, found in the forward's workspace; it
 // has no gradient of its own here (TensorFlow's MaxPoolGradGrad is not implemented).
-const OpDef kMaxPoolGrad{"MaxPoolGrad", nullptr};
-TB_REGISTER_OP(kMaxPoolGrad);
+TB_DEFINE_OP(kMaxPoolGrad, "MaxPoolGrad", nullptr);
 
 // AvgPoolGrad(dy) spreads dy evenly over each window: linear, its adjoint is AvgPool.
 Grads avg_pool_grad_rule(const Node& n, const Grads& g) {
   return {Tensor(), avg_pool2d(g[0], pair_attr(n, "ksize"), pair_attr(n, "strides"), n.attrs.get<std::string>("padding"))};
 }
-const OpDef kAvgPoolGrad{"AvgPoolGrad", avg_pool_grad_rule};
-TB_REGISTER_OP(kAvgPoolGrad);
+TB_DEFINE_OP(kAvgPoolGrad, "AvgPoolGrad", avg_pool_grad_rule);
 
 // The pooling gradient ops: dy routed back over the windows of x (max: to each window's maximum,
 // found in the forward's workspace `ws`).
@@ -270,16 +265,15 @@ Tensor pool_grad(k::PoolKind kind, const Tensor& x, const Tensor& dy, const Tens
   return dx;
 }
 
-Grads pool_rule(const Node& n, const Grads& g) {
-  const bool max = n.op->name == std::string_view("MaxPool");
-  return {pool_grad(max ? k::PoolKind::max : k::PoolKind::average, n.inputs[0], g[0], max ? n.saved[0] : Tensor(),
-                    pair_attr(n, "ksize"), pair_attr(n, "strides"), n.attrs.get<std::string>("padding"))};
+Grads pool_grad_of(k::PoolKind kind, const Node& n, const Grads& g) {
+  return {pool_grad(kind, n.inputs[0], g[0], kind == k::PoolKind::max ? n.saved[0] : Tensor(), pair_attr(n, "ksize"),
+                    pair_attr(n, "strides"), n.attrs.get<std::string>("padding"))};
 }
+Grads max_pool_rule(const Node& n, const Grads& g) { return pool_grad_of(k::PoolKind::max, n, g); }
+Grads avg_pool_rule(const Node& n, const Grads& g) { return pool_grad_of(k::PoolKind::average, n, g); }
 
-const OpDef kMaxPool{"MaxPool", pool_rule};
-const OpDef kAvgPool{"AvgPool", pool_rule};
-TB_REGISTER_OP(kMaxPool);
-TB_REGISTER_OP(kAvgPool);
+TB_DEFINE_OP(kMaxPool, "MaxPool", max_pool_rule);
+TB_DEFINE_OP(kAvgPool, "AvgPool", avg_pool_rule);
 
 Tensor pool(k::PoolKind kind, const Tensor& x, std::array<int64_t, 2> size, std::array<int64_t, 2> strides,
             const std::string& padding) {

@@ -111,27 +111,17 @@ Grads swish_grad_grad(const Node& n, const Grads& g) {  // swish''(x) = s(1-s)(2
   return {swish_grad(g[0], x), mul(mul(g[0], n.inputs[0]), curve)};
 }
 
-const OpDef kReluGrad{"ReluGrad", relu_grad_grad};
-const OpDef kTanhGrad{"TanhGrad", tanh_grad_grad};
-const OpDef kSigmoidGrad{"SigmoidGrad", sigmoid_grad_grad};
-const OpDef kSqrtGrad{"SqrtGrad", sqrt_grad_grad};
-const OpDef kRsqrtGrad{"RsqrtGrad", rsqrt_grad_grad};
+TB_DEFINE_OP(kReluGrad, "ReluGrad", relu_grad_grad);
+TB_DEFINE_OP(kTanhGrad, "TanhGrad", tanh_grad_grad);
+TB_DEFINE_OP(kSigmoidGrad, "SigmoidGrad", sigmoid_grad_grad);
+TB_DEFINE_OP(kSqrtGrad, "SqrtGrad", sqrt_grad_grad);
+TB_DEFINE_OP(kRsqrtGrad, "RsqrtGrad", rsqrt_grad_grad);
 // TensorFlow's EluGrad/SeluGrad take the outputs; these take the features, hence their own names.
-const OpDef kEluGradFeatures{"EluGradFeatures", elu_grad_grad};
-const OpDef kSeluGradFeatures{"SeluGradFeatures", selu_grad_grad};
-const OpDef kSoftplusGrad{"SoftplusGrad", softplus_grad_grad};
-const OpDef kGeluGrad{"GeluGrad", gelu_grad_grad};
-const OpDef kSwishGrad{"SwishGrad", swish_grad_grad};
-TB_REGISTER_OP(kReluGrad);
-TB_REGISTER_OP(kTanhGrad);
-TB_REGISTER_OP(kSigmoidGrad);
-TB_REGISTER_OP(kSqrtGrad);
-TB_REGISTER_OP(kRsqrtGrad);
-TB_REGISTER_OP(kEluGradFeatures);
-TB_REGISTER_OP(kSeluGradFeatures);
-TB_REGISTER_OP(kSoftplusGrad);
-TB_REGISTER_OP(kGeluGrad);
-TB_REGISTER_OP(kSwishGrad);
+TB_DEFINE_OP(kEluGradFeatures, "EluGradFeatures", elu_grad_grad);
+TB_DEFINE_OP(kSeluGradFeatures, "SeluGradFeatures", selu_grad_grad);
+TB_DEFINE_OP(kSoftplusGrad, "SoftplusGrad", softplus_grad_grad);
+TB_DEFINE_OP(kGeluGrad, "GeluGrad", gelu_grad_grad);
+TB_DEFINE_OP(kSwishGrad, "SwishGrad", swish_grad_grad);
 
 // dy * f'(saved) through the kernel; recorded so that it can be differentiated again.
 Tensor activation_grad(const OpDef& def, BinaryOp kernel, bool output_first, const Tensor& dy, const Tensor& saved) {
@@ -154,8 +144,7 @@ Tensor unary_with_grad(UnaryOp op, const OpDef& def, const Tensor& x) {
   Grads fn##_rule(const Node& n, const Grads& g) {                                           \
     return {fn##_grad(g[0], (saved_output) ? n.outputs[0] : n.inputs[0])};                   \
   }                                                                                          \
-  const OpDef k##Name{#Name, fn##_rule};                                                     \
-  TB_REGISTER_OP(k##Name);
+  TB_DEFINE_OP(k##Name, #Name, fn##_rule);
 
 TB_ACTIVATION(Sqrt, sqrt, true)
 TB_ACTIVATION(Rsqrt, rsqrt, true)
@@ -220,36 +209,21 @@ Grads select_rule(const Node& n, const Grads& g) {
 }
 Grads cast_rule(const Node& n, const Grads& g) { return {cast(g[0], n.inputs[0].dtype())}; }
 
-const OpDef kAddV2{"AddV2", add_rule};
-const OpDef kSub{"Sub", sub_rule};
-const OpDef kMul{"Mul", mul_rule};
-const OpDef kRealDiv{"RealDiv", div_rule};
-const OpDef kPow{"Pow", pow_rule};
-const OpDef kMaximum{"Maximum", maximum_rule};
-const OpDef kMinimum{"Minimum", minimum_rule};
-const OpDef kNeg{"Neg", neg_rule};
-const OpDef kAbs{"Abs", abs_rule};
-const OpDef kSign{"Sign", sign_rule};
-const OpDef kExp{"Exp", exp_rule};
-const OpDef kLog{"Log", log_rule};
-const OpDef kSquare{"Square", square_rule};
-const OpDef kSelectV2{"SelectV2", select_rule};
-const OpDef kCast{"Cast", cast_rule};
-TB_REGISTER_OP(kAddV2);
-TB_REGISTER_OP(kSub);
-TB_REGISTER_OP(kMul);
-TB_REGISTER_OP(kRealDiv);
-TB_REGISTER_OP(kPow);
-TB_REGISTER_OP(kMaximum);
-TB_REGISTER_OP(kMinimum);
-TB_REGISTER_OP(kNeg);
-TB_REGISTER_OP(kAbs);
-TB_REGISTER_OP(kSign);
-TB_REGISTER_OP(kExp);
-TB_REGISTER_OP(kLog);
-TB_REGISTER_OP(kSquare);
-TB_REGISTER_OP(kSelectV2);
-TB_REGISTER_OP(kCast);
+TB_DEFINE_OP(kAddV2, "AddV2", add_rule);
+TB_DEFINE_OP(kSub, "Sub", sub_rule);
+TB_DEFINE_OP(kMul, "Mul", mul_rule);
+TB_DEFINE_OP(kRealDiv, "RealDiv", div_rule);
+TB_DEFINE_OP(kPow, "Pow", pow_rule);
+TB_DEFINE_OP(kMaximum, "Maximum", maximum_rule);
+TB_DEFINE_OP(kMinimum, "Minimum", minimum_rule);
+TB_DEFINE_OP(kNeg, "Neg", neg_rule);
+TB_DEFINE_OP(kAbs, "Abs", abs_rule);
+TB_DEFINE_OP(kSign, "Sign", sign_rule);
+TB_DEFINE_OP(kExp, "Exp", exp_rule);
+TB_DEFINE_OP(kLog, "Log", log_rule);
+TB_DEFINE_OP(kSquare, "Square", square_rule);
+TB_DEFINE_OP(kSelectV2, "SelectV2", select_rule);
+TB_DEFINE_OP(kCast, "Cast", cast_rule);
 
 Tensor recorded(const OpDef& def, Tensor y, const Tensor& a, const Tensor& b) {
   if (recording()) record(def, {a, b}, {y});

@@ -101,18 +101,12 @@ Grads xent_rule(const Node& n, const Grads& g) {
   return {reshape(mul(neg(log_softmax(lg, -1)), gcol), logits.shape()), reshape(mul(back, gcol), logits.shape())};
 }
 
-const OpDef kBatchMatMulV3{"BatchMatMulV3", matmul_rule};
-const OpDef kDense{"Dense", dense_rule};
-const OpDef kSoftmax{"Softmax", softmax_rule};
-const OpDef kLogSoftmax{"LogSoftmax", log_softmax_rule};
-const OpDef kSparseSoftmaxXent{"SparseSoftmaxCrossEntropyWithLogits", sparse_xent_rule};
-const OpDef kSoftmaxXent{"SoftmaxCrossEntropyWithLogits", xent_rule};
-TB_REGISTER_OP(kBatchMatMulV3);
-TB_REGISTER_OP(kDense);
-TB_REGISTER_OP(kSoftmax);
-TB_REGISTER_OP(kLogSoftmax);
-TB_REGISTER_OP(kSparseSoftmaxXent);
-TB_REGISTER_OP(kSoftmaxXent);
+TB_DEFINE_OP(kBatchMatMulV3, "BatchMatMulV3", matmul_rule);
+TB_DEFINE_OP(kDense, "Dense", dense_rule);
+TB_DEFINE_OP(kSoftmax, "Softmax", softmax_rule);
+TB_DEFINE_OP(kLogSoftmax, "LogSoftmax", log_softmax_rule);
+TB_DEFINE_OP(kSparseSoftmaxXent, "SparseSoftmaxCrossEntropyWithLogits", sparse_xent_rule);
+TB_DEFINE_OP(kSoftmaxXent, "SoftmaxCrossEntropyWithLogits", xent_rule);
 
 }  // namespace
 

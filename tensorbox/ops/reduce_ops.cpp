@@ -56,14 +56,10 @@ Grads extreme_rule(const Node& n, const Grads& g) {
   return {mul(hit, div(reshape(g[0], ks), ties))};
 }
 
-const OpDef kSum{"Sum", sum_rule};
-const OpDef kMean{"Mean", mean_rule};
-const OpDef kMax{"Max", extreme_rule};
-const OpDef kMin{"Min", extreme_rule};
-TB_REGISTER_OP(kSum);
-TB_REGISTER_OP(kMean);
-TB_REGISTER_OP(kMax);
-TB_REGISTER_OP(kMin);
+TB_DEFINE_OP(kSum, "Sum", sum_rule);
+TB_DEFINE_OP(kMean, "Mean", mean_rule);
+TB_DEFINE_OP(kMax, "Max", extreme_rule);
+TB_DEFINE_OP(kMin, "Min", extreme_rule);
 
 Tensor reduce_op(k::ReduceOp op, const OpDef& def, const Tensor& x, std::vector<int64_t> axes_in, bool keepdims) {
   if (x.dtype() == DType::bool_)

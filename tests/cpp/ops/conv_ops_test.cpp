@@ -217,6 +217,16 @@ TEST(ConvOps, ErrorsNameTheProblem) {
   tb::testing::expect_error<Error>([&] { ops::conv2d(x, ops::cast(w, DType::float64), Tensor(), {}); }, "does not match filter dtype");
   tb::testing::expect_error<Error>([&] { ops::conv2d(x, w, Tensor(), {}, "softmax"); }, "cannot be fused");
   tb::testing::expect_error<Error>([&] { ops::conv2d_transpose(Tensor::zeros({1, 3, 3, 4}), w, {6, 6}, {}); }, "does not convolve back");
+  // The gradient ops behind conv2d's gradient, called directly.
+  const Tensor dy = Tensor::zeros({2, 6, 6, 4});
+  tb::testing::expect_error<Error>([&] { ops::conv2d_backprop_input({2, 8, 8}, w, dy, {}); }, "input_sizes (2, 8, 8)");
+  tb::testing::expect_error<Error>([&] { ops::conv2d_backprop_input({3, 8, 8, 3}, w, dy, {}); }, "with 2 rows");
+  tb::testing::expect_error<Error>([&] { ops::conv2d_backprop_input({2, 9, 9, 3}, w, dy, {}); }, "does not convolve back");
+  tb::testing::expect_error<Error>([&] { ops::conv2d_backprop_filter(x, Tensor::zeros({2, 5, 6, 4}), w.shape(), {}); },
+                                   "out_backprop of shape (2, 5, 6, 4) does not match the output (2, 6, 6, 4)");
+  tb::testing::expect_error<Error>([&] { ops::conv2d_backprop_filter(x, dy, {3, 3, 4}, {}); }, "filter_shape must be 4-dimensional");
+  tb::testing::expect_error<Error>([&] { ops::conv2d_backprop_filter(x, ops::cast(dy, DType::float64), w.shape(), {}); },
+                                   "out_backprop of shape");
   tb::testing::expect_error<Error>([&] { ops::max_pool2d(x, {9, 9}, {1, 1}); }, "MaxPool: Computed output size would be negative");
   tb::testing::expect_error<Error>([&] { ops::avg_pool2d(Tensor::zeros({2, 8, 8, 3}, DType::int32), {2, 2}, {2, 2}); }, "floating");
 }

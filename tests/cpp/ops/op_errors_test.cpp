@@ -85,6 +85,25 @@ TEST(OpErrors, Layout) {
                                      {"noise_shape (2, 3, 1)", "(2, 3)"});
 }
 
+TEST(OpErrors, GradientScatterOps) {
+  const Tensor ids = Tensor::from_vector<int64_t>({0, 2, 2}, {3});
+  expect_error<InvalidArgumentError>([&] { ops::unsorted_segment_sum(Tensor::zeros({3, 4}), ids, 2); },
+                                     {"unsorted_segment_sum", "segment_ids[1] = 2", "[0, 2)"});
+  expect_error<InvalidArgumentError>([&] { ops::unsorted_segment_sum(Tensor::zeros({4, 4}), ids, 3); },
+                                     {"unsorted_segment_sum", "(3,)", "(4, 4)"});
+  expect_error<InvalidArgumentError>([&] { ops::unsorted_segment_sum(Tensor::zeros({3, 4}), ids, -1); },
+                                     {"unsorted_segment_sum"});
+  expect_error<InvalidArgumentError>([&] { ops::unsorted_segment_sum(Tensor::zeros({3}), Tensor::zeros({3}), 3); },
+                                     {"unsorted_segment_sum", "int32 or int64", "float32"});
+  const Tensor idx = Tensor::from_vector<int64_t>({0, 5}, {2, 1});
+  expect_error<InvalidArgumentError>([&] { ops::put_along_axis_add(Tensor::zeros({2, 1}), idx, 1, {2, 3}); },
+                                     {"put_along_axis_add", "indices[1] = 5", "[0, 3)"});
+  expect_error<InvalidArgumentError>([&] { ops::put_along_axis_add(Tensor::zeros({2, 1}), idx, 1, {3, 3}); },
+                                     {"put_along_axis_add", "(2, 1)", "(3, 3)"});
+  expect_error<InvalidArgumentError>([&] { ops::put_along_axis_add(Tensor::zeros({2, 1}), idx, 2, {2, 3}); },
+                                     {"put_along_axis_add", "along axis 2"});
+}
+
 TEST(OpErrors, TrainingOpsCheckSlots) {
   Tensor var = Tensor::zeros({4}), m = Tensor::zeros({4}), v = Tensor::zeros({3});
   expect_error<InvalidArgumentError>([&] { ops::apply_adam(var, m, v, nullptr, Tensor::zeros({4}), {}, 1); }, {"slot v", "(3,)"});

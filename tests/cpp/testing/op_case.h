@@ -70,6 +70,22 @@ inline void check_forward(const OpCase& c) {
     }
 }
 
+// Central differences of f() with respect to each element of `src` (a float64 input f reads).
+inline std::vector<double> numeric_gradient(Tensor src, const std::function<double()>& f, double eps) {
+  double* p = src.data<double>();
+  std::vector<double> numeric(size_t(src.size()));
+  for (int64_t j = 0; j < src.size(); ++j) {
+    const double orig = p[j];
+    p[j] = orig + eps;
+    const double fp = f();
+    p[j] = orig - eps;
+    const double fm = f();
+    p[j] = orig;
+    numeric[size_t(j)] = (fp - fm) / (2 * eps);
+  }
+  return numeric;
+}
+
 inline void check_gradient(const OpCase& c) {
   std::mt19937 rng(99);
   if (!c.check_grad) {
@@ -111,18 +127,8 @@ inline void check_gradient(const OpCase& c) {
     }
     const double eps = 1e-6;
     for (size_t k = 0; k < sources.size(); ++k) {
-      Tensor src = sources[k];
-      double* p = src.data<double>();
-      std::vector<double> numeric(size_t(src.size()));
-      for (int64_t j = 0; j < src.size(); ++j) {
-        const double orig = p[j];
-        p[j] = orig + eps;
-        const double lp = loss_of(in).item();
-        p[j] = orig - eps;
-        const double lm = loss_of(in).item();
-        p[j] = orig;
-        numeric[size_t(j)] = (lp - lm) / (2 * eps);
-      }
+      const Tensor& src = sources[k];
+      const std::vector<double> numeric = numeric_gradient(src, [&] { return loss_of(in).item(); }, eps);
       const std::string what = c.name + " d/dinput" + std::to_string(k) + " shape=" + src.shape().to_string();
       ASSERT_TRUE(analytic[k].defined()) << what << ": no gradient";
       ASSERT_EQ(analytic[k].shape(), src.shape()) << what;
@@ -174,18 +180,8 @@ inline void check_second_gradient(const OpCase& c) {
     }
     const double eps = 1e-5;
     for (size_t k = 0; k < sources.size(); ++k) {
-      Tensor src = sources[k];
-      double* p = src.data<double>();
-      std::vector<double> numeric(size_t(src.size()));
-      for (int64_t j = 0; j < src.size(); ++j) {
-        const double orig = p[j];
-        p[j] = orig + eps;
-        const double sp = s_of(in).item();
-        p[j] = orig - eps;
-        const double sm = s_of(in).item();
-        p[j] = orig;
-        numeric[size_t(j)] = (sp - sm) / (2 * eps);
-      }
+      const Tensor& src = sources[k];
+      const std::vector<double> numeric = numeric_gradient(src, [&] { return s_of(in).item(); }, eps);
       const std::string what = c.name + " d2/dinput" + std::to_string(k) + " shape=" + src.shape().to_string();
       // A gradient that does not depend on this input (a linear op's) comes back as None.
       const std::vector<double> got = analytic[k].defined() ? values(analytic[k]) : std::vector<double>(numeric.size(), 0.0);
